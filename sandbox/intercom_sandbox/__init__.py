@@ -1,0 +1,1 @@
+"""Fake Intercom API and throwaway local PostgreSQL servers for tests, the demo and benchmarks."""

@@ -1,0 +1,1 @@
+"""Singer target for Supabase (PostgreSQL)."""
