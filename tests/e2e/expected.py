@@ -1,0 +1,158 @@
+"""The rows the Supabase tables must hold, built from the fake's ground truth.
+
+Deliberately independent of the tap's transform code: the mapping below is written from the issue's
+column list (`<entity>_id`, flattened `source_*`, ISO timestamps, tag names as an array), so a
+mistake in the tap's transform shows up as a difference instead of being copied into the test.
+Only the columns that matter for "nothing lost, nothing stale" are compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+# Intercom's GET /conversations/{id} returns at most the 500 most recent parts
+# (fact sheet §3 "GET /conversations/{conversation_id}"; spec conversation_parts description).
+PART_LIMIT = 500
+
+Key = tuple[Any, ...]
+Row = dict[str, Any]
+
+
+@dataclass
+class TableExpectation:
+    """Expected rows of one table, by primary key.
+
+    `optional` rows may be absent (e.g. a conversation deleted in Intercom before we ever synced
+    it), but must match when present. Actual rows matching `ignore` are not compared at all.
+    """
+
+    table: str
+    key_columns: tuple[str, ...]
+    rows: dict[Key, Row]
+    optional: dict[Key, Row] = field(default_factory=dict)
+    ignore_conversations: frozenset[str] = frozenset()
+
+    @property
+    def columns(self) -> list[str]:
+        names: dict[str, None] = dict.fromkeys(self.key_columns)
+        for row in [*self.rows.values(), *self.optional.values()]:
+            names.update(dict.fromkeys(row))
+        return list(names)
+
+
+def ts(value: int | None) -> datetime | None:
+    """Intercom's Unix seconds as the timestamptz the target loads."""
+    return None if value is None else datetime.fromtimestamp(int(value), timezone.utc)
+
+
+def text(value: str | None) -> str | None:
+    """PostgreSQL rejects NUL in text; the target strips it and changes nothing else (issue 4)."""
+    return None if value is None else value.replace("\x00", "")
+
+
+def expected_tables(truth: Any) -> list[TableExpectation]:
+    deleted: Mapping[str, int] = dict(truth.deleted_conversations)
+    live = {cid: conv for cid, conv in truth.conversations.items() if cid not in deleted}
+    gone = frozenset(deleted)
+    return [
+        conversations_table(live, deleted),
+        messages_table(live, gone),
+        conversation_tags_table(live, gone),
+        simple_table("intercom_users", "contact_id", truth.contacts.values(), contact_row),
+        simple_table("intercom_admins", "admin_id", truth.admins.values(), named_row),
+        simple_table("intercom_tags", "tag_id", truth.tags.values(), named_row),
+        simple_table("intercom_teams", "team_id", truth.teams.values(), named_row),
+        simple_table("intercom_segments", "segment_id", truth.segments.values(), named_row),
+        simple_table("intercom_companies", "company_id", truth.companies.values(), company_row),
+        simple_table("intercom_tickets", "ticket_id", truth.tickets.values(), ticket_row),
+    ]
+
+
+def conversations_table(live: Mapping[str, Row], deleted: Mapping[str, int]) -> TableExpectation:
+    rows = {(cid,): conversation_row(conv) for cid, conv in live.items()}
+    # A conversation deleted in Intercom stays in the table, marked (issue 4, "Deleted
+    # conversations"); it can only be there if an earlier run saw it alive.
+    optional = {(cid,): {"deleted_at": ts(at)} for cid, at in deleted.items()}
+    return TableExpectation("intercom_conversations", ("conversation_id",), rows, optional)
+
+
+def conversation_row(conv: Row) -> Row:
+    parts = all_parts(conv)
+    source = conv.get("source") or {}
+    return {
+        "created_at": ts(conv["created_at"]),
+        "updated_at": ts(conv["updated_at"]),
+        "state": conv["state"],
+        "open": conv["open"],
+        "priority": conv["priority"],
+        "title": text(conv.get("title")),
+        "source_body": text(source.get("body")),
+        "tags": sorted(text(tag["name"]) for tag in applied_tags(conv)),
+        "parts_total_count": len(parts),
+        "parts_truncated": len(parts) > PART_LIMIT,
+        "deleted_at": None,
+    }
+
+
+def messages_table(live: Mapping[str, Row], gone: frozenset[str]) -> TableExpectation:
+    rows: dict[Key, Row] = {}
+    for cid, conv in live.items():
+        for part in visible_parts(conv):
+            rows[(str(part["id"]),)] = message_row(cid, part)
+    return TableExpectation("intercom_messages", ("message_id",), rows, ignore_conversations=gone)
+
+
+def message_row(conversation_id: str, part: Row) -> Row:
+    author = part.get("author") or {}
+    return {
+        "conversation_id": conversation_id,
+        "part_type": part["part_type"],
+        "body": text(part.get("body")),
+        "author_type": author.get("type"),
+        "author_id": None if author.get("id") is None else str(author["id"]),
+        "created_at": ts(part["created_at"]),
+        "updated_at": ts(part.get("updated_at")),
+    }
+
+
+def conversation_tags_table(live: Mapping[str, Row], gone: frozenset[str]) -> TableExpectation:
+    rows: dict[Key, Row] = {(cid, str(tag["id"])): {} for cid, conv in live.items() for tag in applied_tags(conv)}
+    return TableExpectation(
+        "intercom_conversation_tags", ("conversation_id", "tag_id"), rows, ignore_conversations=gone
+    )
+
+
+def simple_table(table: str, key: str, objects: Iterable[Row], to_row: Any) -> TableExpectation:
+    return TableExpectation(table, (key,), {(str(obj["id"]),): to_row(obj) for obj in objects})
+
+
+def contact_row(contact: Row) -> Row:
+    return {"email": contact.get("email"), "updated_at": ts(contact["updated_at"])}
+
+
+def named_row(obj: Row) -> Row:
+    return {"name": text(obj.get("name"))}
+
+
+def company_row(company: Row) -> Row:
+    return {"name": text(company.get("name")), "updated_at": ts(company["updated_at"])}
+
+
+def ticket_row(ticket: Row) -> Row:
+    return {"updated_at": ts(ticket["updated_at"])}
+
+
+def all_parts(conv: Row) -> list[Row]:
+    return list((conv.get("conversation_parts") or {}).get("conversation_parts") or [])
+
+
+def visible_parts(conv: Row) -> list[Row]:
+    """The parts the API can return: the 500 most recent (truth lists them oldest first)."""
+    return all_parts(conv)[-PART_LIMIT:]
+
+
+def applied_tags(conv: Row) -> list[Row]:
+    return list((conv.get("tags") or {}).get("tags") or [])

@@ -1,0 +1,109 @@
+"""One workspace, one database, and the runs between them, as a user of Meltano would see them.
+
+`Scenario.run()` writes the tap's and the target's config files, passes the state persisted by the
+previous run (the last complete STATE line the target printed, which is what Meltano stores, even
+for a failed run), and keeps every run's result.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from e2e.checkpoints import uncommitted_but_covered
+from e2e.compare import all_differences
+from e2e.pipeline import PipeEvent, RunResult, run_pipeline, tap_command, target_command
+from e2e.tables import sync_logs
+
+# Small pages give a small workspace many checkpoints, hence many places to be killed at.
+DEFAULT_TAP_SETTINGS: dict[str, Any] = {"api_version": "2.16", "page_size": 10, "max_workers": 4}
+DEFAULT_TARGET_SETTINGS: dict[str, Any] = {"batch_size_rows": 50, "batch_max_seconds": 1}
+
+
+@dataclass
+class Scenario:
+    fake: Any  # intercom_sandbox.fake.FakeIntercom
+    database_url: str
+    workdir: Path
+    tap_settings: dict[str, Any] = field(default_factory=dict)
+    target_settings: dict[str, Any] = field(default_factory=dict)
+    state: dict[str, Any] | None = None
+    runs: list[RunResult] = field(default_factory=list)
+
+    def tap_config(self, **overrides: Any) -> dict[str, Any]:
+        base = {"access_token": self.fake.token, "api_url": self.fake.url}
+        return {**base, **DEFAULT_TAP_SETTINGS, **self.tap_settings, **overrides}
+
+    def target_config(self, **overrides: Any) -> dict[str, Any]:
+        base = {"database_url": self.database_url}
+        return {**base, **DEFAULT_TARGET_SETTINGS, **self.target_settings, **overrides}
+
+    def run(
+        self,
+        events: Sequence[PipeEvent] = (),
+        tap: dict[str, Any] | None = None,
+        target: dict[str, Any] | None = None,
+        timeout_seconds: float = 300,
+    ) -> RunResult:
+        folder = self.workdir / f"run{len(self.runs) + 1}"
+        folder.mkdir(parents=True)
+        state_file = None
+        if self.state is not None:
+            state_file = write_json(folder / "state.json", self.state)
+        tap_file = write_json(folder / "tap.json", self.tap_config(**(tap or {})))
+        target_file = write_json(folder / "target.json", self.target_config(**(target or {})))
+        result = run_pipeline(
+            folder,
+            tap_command(tap_file, state_file),
+            target_command(target_file),
+            events=events,
+            timeout_seconds=timeout_seconds,
+        )
+        if result.last_state is not None:
+            self.state = result.last_state
+        self.runs.append(result)
+        return result
+
+    def run_ok(self, **kwargs: Any) -> RunResult:
+        result = self.run(**kwargs)
+        assert result.succeeded, result.describe()
+        return result
+
+    def differences(self) -> list[str]:
+        return all_differences(self.database_url, self.fake.truth())
+
+    def assert_exact(self) -> None:
+        problems = self.differences()
+        assert not problems, "tables differ from Intercom's truth:\n" + "\n".join(problems)
+
+    def checkpoint_problems(self, result: RunResult) -> list[str]:
+        """Records covered by the run's last confirmed state but not committed."""
+        if result.last_state is None:
+            return []
+        return uncommitted_but_covered(self.database_url, result.tap_output, result.last_state)
+
+    def sync_log(self) -> list[dict[str, Any]]:
+        return sync_logs(self.database_url)
+
+    def statuses(self) -> list[str]:
+        return [row["status"] for row in self.sync_log()]
+
+    def tap_output_bytes(self) -> int:
+        """Size of a complete run's tap output from the current state (the tap alone)."""
+        folder = self.workdir / f"measure{len(self.runs)}"
+        folder.mkdir(parents=True)
+        state_file = None
+        if self.state is not None:
+            state_file = write_json(folder / "state.json", self.state)
+        args = tap_command(write_json(folder / "tap.json", self.tap_config()), state_file)
+        done = subprocess.run(args, capture_output=True, check=True, timeout=300)
+        return len(done.stdout)
+
+
+def write_json(path: Path, value: Any) -> Path:
+    path.write_text(json.dumps(value))
+    return path
