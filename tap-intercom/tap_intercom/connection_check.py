@@ -1,0 +1,244 @@
+"""`tap-intercom-check`: the Intercom half of "test connections".
+
+Checks the token, the region, the API version and the rate-limit headroom with one `GET /me`, and
+says what is wrong and how to fix it. The access token is never printed.
+
+    tap-intercom-check --config tap.json        # a config file
+    tap-intercom-check --config ENV             # TAP_INTERCOM_* variables (what Meltano sets)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+
+# Intercom's regional API hosts (fact sheet §1; spec `servers`).
+REGION_URLS = {
+    "us": "https://api.intercom.io",
+    "eu": "https://api.eu.intercom.io",
+    "au": "https://api.au.intercom.io",
+}
+SUPPORTED_API_VERSIONS = ("2.14", "2.15", "2.16")
+DEFAULTS = {"region": "us", "api_version": "2.16", "request_timeout": 30}
+# The user's familiar variable from the standalone script, honoured when the setting is unset.
+TOKEN_FALLBACK_ENV = "INTERCOM_ACCESS_TOKEN"
+TOKEN_HELP = (
+    "copy the token from Intercom: Settings > Integrations > Developer Hub > your app > "
+    "Configure > Authentication, and set INTERCOM_ACCESS_TOKEN (or TAP_INTERCOM_ACCESS_TOKEN, "
+    "or access_token in the config file)"
+)
+LOW_HEADROOM_FRACTION = 0.2
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One line of the report: `status` is OK, WARN or FAIL."""
+
+    name: str
+    status: str
+    message: str
+
+    def render(self) -> str:
+        return f"[{self.status:^4}] {self.name}: {self.message}"
+
+
+def ok(name: str, message: str) -> CheckResult:
+    return CheckResult(name, "OK", message)
+
+
+def warn(name: str, message: str) -> CheckResult:
+    return CheckResult(name, "WARN", message)
+
+
+def fail(name: str, message: str) -> CheckResult:
+    return CheckResult(name, "FAIL", message)
+
+
+def base_url(config: Mapping[str, Any]) -> str:
+    return str(config.get("api_url") or REGION_URLS[str(config["region"]).lower()]).rstrip("/")
+
+
+def check_intercom(config: Mapping[str, Any]) -> list[CheckResult]:
+    """Every Intercom check, in order; stops early when a later check cannot run."""
+    config = {**DEFAULTS, **{k: v for k, v in config.items() if v not in (None, "")}}
+    problems = check_settings(config)
+    if problems:
+        return problems
+    try:
+        response = fetch_me(config)
+    except requests.RequestException as error:
+        return [fail("intercom reachable", unreachable_message(config, error))]
+    results = [ok("intercom reachable", f"{base_url(config)} answered")]
+    if response.status_code != 200:
+        return [*results, explain_error_response(config, response)]
+    me = response.json()
+    results += [
+        ok("intercom token", describe_admin(me)),
+        check_region(config, me),
+        ok("intercom api version", f"{config['api_version']} accepted"),
+        check_rate_limit(config, response.headers),
+    ]
+    return results
+
+
+def check_settings(config: Mapping[str, Any]) -> list[CheckResult]:
+    problems = []
+    if not config.get("access_token"):
+        problems.append(fail("intercom token", f"access_token is not set: {TOKEN_HELP}"))
+    if not config.get("api_url") and str(config["region"]).lower() not in REGION_URLS:
+        regions = ", ".join(REGION_URLS)
+        message = f"region {config['region']!r} is unknown: use one of {regions}"
+        problems.append(fail("intercom region", message))
+    if str(config["api_version"]) not in SUPPORTED_API_VERSIONS:
+        versions = ", ".join(SUPPORTED_API_VERSIONS)
+        message = f"api_version {config['api_version']!r} is not supported: use one of {versions}"
+        problems.append(fail("intercom api version", message))
+    return problems
+
+
+def fetch_me(config: Mapping[str, Any]) -> requests.Response:
+    """`GET /me`: the admin behind the token and its workspace (spec L14, `admin_with_app`)."""
+    headers = {
+        "Authorization": f"Bearer {config['access_token']}",
+        "Accept": "application/json",
+        "Intercom-Version": str(config["api_version"]),
+    }
+    timeout = float(config["request_timeout"])
+    return requests.get(f"{base_url(config)}/me", headers=headers, timeout=timeout)
+
+
+def unreachable_message(config: Mapping[str, Any], error: requests.RequestException) -> str:
+    where = "api_url" if config.get("api_url") else "region"
+    return (
+        f"cannot reach {base_url(config)} ({type(error).__name__}): check the network, "
+        f"proxies and the {where} setting"
+    )
+
+
+def explain_error_response(config: Mapping[str, Any], response: requests.Response) -> CheckResult:
+    """Intercom's `error.list` body (fact sheet §6) turned into what to do about it."""
+    code, message, request_id = parse_error_body(response)
+    seen = f"HTTP {response.status_code} {code or ''} {message or ''}".strip()
+    if request_id:
+        seen += f", request_id {request_id}"
+    if response.status_code == 401:
+        return fail("intercom token", f"the token was rejected ({seen}): {TOKEN_HELP}")
+    if response.status_code == 403:
+        fix = "give the app read permissions for conversations, contacts, companies and tickets"
+        return fail("intercom token", f"the token is not allowed to read ({seen}): {fix}")
+    if "version" in (code or "") or "version" in (message or "").lower():
+        versions = ", ".join(SUPPORTED_API_VERSIONS)
+        fix = f"set api_version to one of {versions}"
+        return fail("intercom api version", f"{config['api_version']} refused ({seen}): {fix}")
+    if response.status_code == 429:
+        return fail("intercom rate limit", f"rate limited right now ({seen}): try again shortly")
+    return fail("intercom reachable", f"unexpected answer from {base_url(config)}/me ({seen})")
+
+
+def parse_error_body(response: requests.Response) -> tuple[str | None, str | None, str | None]:
+    try:
+        body = response.json()
+    except ValueError:
+        return None, None, None
+    if not isinstance(body, dict):
+        return None, None, None
+    errors = body.get("errors") or [{}]
+    first = errors[0] if isinstance(errors[0], dict) else {}
+    return first.get("code"), first.get("message"), body.get("request_id")
+
+
+def describe_admin(me: Mapping[str, Any]) -> str:
+    app = me.get("app") or {}
+    workspace = f"workspace {app.get('name')!r} ({app.get('id_code')})" if app else "its workspace"
+    return f"accepted for admin {me.get('name')!r} <{me.get('email')}> of {workspace}"
+
+
+def check_region(config: Mapping[str, Any], me: Mapping[str, Any]) -> CheckResult:
+    """The workspace's region (`app.region`, e.g. "US") against the region setting."""
+    actual = str((me.get("app") or {}).get("region") or "").lower()
+    if config.get("api_url"):
+        return ok("intercom region", f"api_url {base_url(config)} overrides region")
+    configured = str(config["region"]).lower()
+    if not actual:
+        return warn(
+            "intercom region", f"Intercom did not say the workspace's region ({configured})"
+        )
+    if actual != configured:
+        # api.intercom.io routes to the right region itself (fact sheet §1), but data then
+        # travels through the US host: say so and how to fix it.
+        fix = f"set region to {actual!r}" if actual in REGION_URLS else "check the region setting"
+        message = f"the workspace is hosted in {actual.upper()} but region is {configured!r}: {fix}"
+        return warn("intercom region", message)
+    return ok("intercom region", f"{actual.upper()} ({base_url(config)})")
+
+
+def check_rate_limit(config: Mapping[str, Any], headers: Mapping[str, str]) -> CheckResult:
+    """Headroom in the current 10-second window (X-RateLimit-* headers, fact sheet §6)."""
+    try:
+        limit = int(headers["X-RateLimit-Limit"])
+        remaining = int(headers["X-RateLimit-Remaining"])
+    except (KeyError, ValueError):
+        message = "Intercom sent no rate-limit headers; the tap will pace itself on 429 answers"
+        return warn("intercom rate limit", message)
+    headroom = f"{remaining} of {limit} requests left in this 10-second window"
+    headroom += f" (about {limit * 6} per minute)"
+    if remaining < limit * LOW_HEADROOM_FRACTION:
+        fix = (
+            "other apps of this workspace share the budget; syncs will be slower until it frees up"
+        )
+        return warn("intercom rate limit", f"{headroom}: {fix}")
+    return ok("intercom rate limit", headroom)
+
+
+def load_config(config_args: Sequence[str]) -> dict[str, Any]:
+    """Config files merged in order, then TAP_INTERCOM_* variables when `ENV` is given (the
+    SDK's `--config ENV` convention, via the tap's own config loading), then the
+    INTERCOM_ACCESS_TOKEN fallback."""
+    config: dict[str, Any] = {}
+    for path in config_args:
+        if path != "ENV":
+            config |= json.loads(Path(path).read_text())
+    if "ENV" in config_args:
+        config |= env_config()
+    if not config.get("access_token") and os.environ.get(TOKEN_FALLBACK_ENV):
+        config["access_token"] = os.environ[TOKEN_FALLBACK_ENV]
+    return config
+
+
+def env_config() -> dict[str, Any]:
+    from tap_intercom.tap import TapIntercom
+
+    tap = TapIntercom(config={}, parse_env_config=True, validate_config=False)
+    return dict(tap.config)
+
+
+def report(results: Sequence[CheckResult]) -> int:
+    for result in results:
+        print(result.render())
+    failed = [result for result in results if result.status == "FAIL"]
+    print("Intercom: " + ("NOT ready, fix the FAIL lines above" if failed else "ready"))
+    return 1 if failed else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tap-intercom-check", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--config",
+        action="append",
+        default=[],
+        help="a JSON config file, or ENV for TAP_INTERCOM_* variables (repeatable)",
+    )
+    args = parser.parse_args(argv)
+    return report(check_intercom(load_config(args.config or ["ENV"])))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""`target-supabase-ops`: the operator commands (`check`, `status`, `apply-schema`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+import psycopg2
+
+from target_supabase.ops import apply_schema, database, db_check, status
+from target_supabase.ops.config import load_config
+from target_supabase.ops.results import print_report
+
+CONFIG_HELP = "a JSON config file, or ENV for TARGET_SUPABASE_* variables (repeatable)"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="target-supabase-ops", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in [
+        ("check", "test the database: reachable, SSL, permission to create tables"),
+        ("status", "print the last syncs from the sync log"),
+        ("apply-schema", "create or upgrade every table, index, trigger and RLS setting"),
+    ]:
+        command = commands.add_parser(name, help=help_text, description=help_text)
+        command.add_argument("--config", action="append", default=[], help=CONFIG_HELP)
+    commands.choices["status"].add_argument(
+        "--limit", type=int, default=10, help="how many runs to show (default 10)"
+    )
+    schema_command = commands.choices["apply-schema"]
+    schema_command.add_argument(
+        "--catalog", required=True, help="the tap's catalog (`tap-intercom --discover`), or -"
+    )
+    schema_command.add_argument(
+        "--print-sql", action="store_true", help="print the SQL instead of running it"
+    )
+    return parser
+
+
+def run_check(config: dict) -> int:
+    return print_report("Database", db_check.check_database(config))
+
+
+def run_status(config: dict, limit: int) -> int:
+    print(status.render_status(config, limit))
+    return 0
+
+
+def run_apply_schema(config: dict, catalog_path: str, print_only: bool) -> int:
+    statements = apply_schema.render_sql(apply_schema.read_catalog(catalog_path), config)
+    if print_only:
+        print(statements)
+        return 0
+    apply_schema.apply_sql(config, statements)
+    schema = config.get("schema") or "public"
+    print(f"Schema applied to {database.describe(config)} (schema {schema!r}).")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    config = load_config(args.config or ["ENV"])
+    try:
+        if args.command == "check":
+            return run_check(config)
+        if args.command == "status":
+            return run_status(config, args.limit)
+        return run_apply_schema(config, args.catalog, args.print_sql)
+    except psycopg2.Error as error:
+        said = database.scrub(" ".join(str(error).split()), config)
+        print(f"target-supabase-ops {args.command}: database error: {said}", file=sys.stderr)
+        print("Run `target-supabase-ops check` to find out what is wrong.", file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as error:
+        print(f"target-supabase-ops {args.command}: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

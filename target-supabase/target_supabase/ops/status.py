@@ -1,0 +1,117 @@
+"""`status`: the last syncs from the sync log table, as a readable table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from contextlib import closing
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from psycopg2 import sql
+
+from target_supabase.ops import database
+
+COLUMNS = (
+    "sync_type",
+    "status",
+    "started_at",
+    "completed_at",
+    "conversations_synced",
+    "messages_synced",
+    "users_synced",
+    "records_by_stream",
+    "rejected_records",
+    "error_message",
+)
+HEADERS = (
+    "type",
+    "status",
+    "started (UTC)",
+    "duration",
+    "conversations",
+    "messages",
+    "users",
+    "records",
+    "rejected",
+    "error",
+)
+ERROR_WIDTH = 60
+
+
+def sync_log_table(config: Mapping[str, Any]) -> tuple[str, str]:
+    """(schema, table) of the sync log, named like the target names it."""
+    prefix = config.get("table_prefix")
+    prefix = "intercom_" if prefix is None else str(prefix)
+    return str(config.get("schema") or "public"), f"{prefix}sync_logs"
+
+
+def fetch_syncs(config: Mapping[str, Any], limit: int) -> list[dict[str, Any]] | None:
+    """The last `limit` runs, newest first; None when there is no sync log table yet."""
+    schema, table = sync_log_table(config)
+    query = sql.SQL("SELECT {} FROM {}.{} ORDER BY started_at DESC LIMIT %s").format(
+        sql.SQL(", ").join(map(sql.Identifier, COLUMNS)),
+        sql.Identifier(schema),
+        sql.Identifier(table),
+    )
+    with closing(database.connect(config)) as conn, conn.cursor() as cur:
+        cur.execute("SELECT to_regclass(%s)", (f'"{schema}"."{table}"',))
+        if cur.fetchone()[0] is None:
+            return None
+        cur.execute(query, (limit,))
+        return [dict(zip(COLUMNS, row, strict=True)) for row in cur.fetchall()]
+
+
+def format_row(sync: Mapping[str, Any]) -> tuple[str, ...]:
+    records = sync["records_by_stream"] or {}
+    return (
+        str(sync["sync_type"] or "?"),
+        str(sync["status"] or "?"),
+        format_time(sync["started_at"]),
+        format_duration(sync["started_at"], sync["completed_at"], sync["status"]),
+        format_count(sync["conversations_synced"]),
+        format_count(sync["messages_synced"]),
+        format_count(sync["users_synced"]),
+        format_count(sum(int(count) for count in records.values())),
+        format_count(sync["rejected_records"]),
+        shorten(sync["error_message"] or ""),
+    )
+
+
+def format_time(moment: datetime | None) -> str:
+    if moment is None:
+        return "-"
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def format_duration(started: datetime | None, completed: datetime | None, status: str) -> str:
+    if started is None or completed is None:
+        return "running" if status == "running" else "-"
+    return str(timedelta(seconds=round((completed - started).total_seconds())))
+
+
+def format_count(value: int | None) -> str:
+    return "-" if value is None else f"{int(value):,}"
+
+
+def shorten(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= ERROR_WIDTH else flat[: ERROR_WIDTH - 1] + "…"
+
+
+def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(cell) for cell in column) for column in zip(headers, *rows, strict=True)]
+    lines = [headers, ["-" * width for width in widths], *rows]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines
+    )
+
+
+def render_status(config: Mapping[str, Any], limit: int) -> str:
+    syncs = fetch_syncs(config, limit)
+    schema, table = sync_log_table(config)
+    if syncs is None:
+        return f"No syncs yet: {schema}.{table} does not exist. Run a sync first."
+    if not syncs:
+        return f"No syncs yet: {schema}.{table} is empty. Run a sync first."
+    title = f"Last {len(syncs)} syncs from {schema}.{table} (newest first):"
+    return title + "\n" + render_table(HEADERS, [format_row(sync) for sync in syncs])
