@@ -119,7 +119,9 @@ def message_row(conversation_id: str, part: Row) -> Row:
 
 
 def conversation_tags_table(live: Mapping[str, Row], gone: frozenset[str]) -> TableExpectation:
-    rows: dict[Key, Row] = {(cid, str(tag["id"])): {} for cid, conv in live.items() for tag in applied_tags(conv)}
+    rows: dict[Key, Row] = {
+        (cid, str(tag["id"])): {} for cid, conv in live.items() for tag in applied_tags(conv)
+    }
     return TableExpectation(
         "intercom_conversation_tags", ("conversation_id", "tag_id"), rows, ignore_conversations=gone
     )
@@ -130,7 +132,7 @@ def simple_table(table: str, key: str, objects: Iterable[Row], to_row: Any) -> T
 
 
 def contact_row(contact: Row) -> Row:
-    return {"email": contact.get("email"), "updated_at": ts(contact["updated_at"])}
+    return {"email": text(contact.get("email")), "updated_at": ts(contact["updated_at"])}
 
 
 def named_row(obj: Row) -> Row:

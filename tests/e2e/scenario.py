@@ -7,12 +7,17 @@ for a failed run), and keeps every run's result.
 
 from __future__ import annotations
 
+import itertools
 import json
+import os
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from intercom_sandbox.fake import FakeIntercom, WorkspaceSpec
 
 from e2e.checkpoints import uncommitted_but_covered
 from e2e.compare import all_differences
@@ -23,10 +28,39 @@ from e2e.tables import sync_logs
 DEFAULT_TAP_SETTINGS: dict[str, Any] = {"api_version": "2.16", "page_size": 10, "max_workers": 4}
 DEFAULT_TARGET_SETTINGS: dict[str, Any] = {"batch_size_rows": 50, "batch_max_seconds": 1}
 
+# A small workspace of every kind of object: seconds per run, yet several pages per stream.
+SMALL_WORKSPACE: dict[str, Any] = {
+    "conversations": 40,
+    "contacts": 30,
+    "companies": 8,
+    "tickets": 6,
+    "admins": 4,
+    "teams": 2,
+    "tags": 8,
+    "segments": 3,
+}
+
+
+_database_numbers = itertools.count(1)
+FAKE_OPTIONS = ("token", "rate_limit_per_10s", "latency_ms", "faults")
+# A token recognisable in output, so that tests can prove it is never printed.
+E2E_TOKEN = "e2e-secret-token-7f3a9c"
+
+
+@contextmanager
+def open_scenario(pg_server: Any, workdir: Path, **kwargs: Any) -> Iterator[Scenario]:
+    """A started fake Intercom (WorkspaceSpec fields and FakeIntercom options in `kwargs`) and a
+    fresh database with Supabase's roles."""
+    options = {name: kwargs.pop(name) for name in FAKE_OPTIONS if name in kwargs}
+    options.setdefault("token", E2E_TOKEN)
+    database_url = pg_server.create_database(f"e2e_{os.getpid()}_{next(_database_numbers)}")
+    with FakeIntercom(WorkspaceSpec(**kwargs), **options) as fake:
+        yield Scenario(fake=fake, database_url=database_url, workdir=workdir)
+
 
 @dataclass
 class Scenario:
-    fake: Any  # intercom_sandbox.fake.FakeIntercom
+    fake: FakeIntercom
     database_url: str
     workdir: Path
     tap_settings: dict[str, Any] = field(default_factory=dict)
@@ -35,12 +69,15 @@ class Scenario:
     runs: list[RunResult] = field(default_factory=list)
 
     def tap_config(self, **overrides: Any) -> dict[str, Any]:
+        """The tap's settings; an override of None removes that setting."""
         base = {"access_token": self.fake.token, "api_url": self.fake.url}
-        return {**base, **DEFAULT_TAP_SETTINGS, **self.tap_settings, **overrides}
+        return without_nones({**base, **DEFAULT_TAP_SETTINGS, **self.tap_settings, **overrides})
 
     def target_config(self, **overrides: Any) -> dict[str, Any]:
+        """The target's settings; an override of None removes that setting."""
         base = {"database_url": self.database_url}
-        return {**base, **DEFAULT_TARGET_SETTINGS, **self.target_settings, **overrides}
+        merged = {**base, **DEFAULT_TARGET_SETTINGS, **self.target_settings, **overrides}
+        return without_nones(merged)
 
     def run(
         self,
@@ -102,6 +139,10 @@ class Scenario:
         args = tap_command(write_json(folder / "tap.json", self.tap_config()), state_file)
         done = subprocess.run(args, capture_output=True, check=True, timeout=300)
         return len(done.stdout)
+
+
+def without_nones(settings: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in settings.items() if value is not None}
 
 
 def write_json(path: Path, value: Any) -> Path:

@@ -1,0 +1,77 @@
+"""Scenario 4: the workspace changes between runs and while a run is paging; after the next run the
+tables equal Intercom again (new parts, new conversations, late same-day contact updates, removed
+tags, deleted conversations marked deleted, the 500-part limit flagged)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from e2e.expected import PART_LIMIT, all_parts
+from e2e.scenario import SMALL_WORKSPACE, Scenario
+from e2e.tables import fetch_rows
+
+
+def conversation(scenario: Scenario, conversation_id: str) -> dict[str, Any]:
+    rows = fetch_rows(
+        scenario.database_url,
+        "intercom_conversations",
+        ["conversation_id", "deleted_at", "parts_total_count", "parts_truncated"],
+    )
+    return {row["conversation_id"]: row for row in rows}[conversation_id]
+
+
+def applied_tags(truth: Any, conversation_id: str) -> list[dict[str, Any]]:
+    return list(truth.conversations[conversation_id]["tags"]["tags"])
+
+
+def tag_ids(scenario: Scenario, conversation_id: str) -> set[str]:
+    columns = ["conversation_id", "tag_id"]
+    rows = fetch_rows(scenario.database_url, "intercom_conversation_tags", columns)
+    return {row["tag_id"] for row in rows if row["conversation_id"] == conversation_id}
+
+
+def test_changes_between_runs_are_all_loaded_by_the_next_run(scenario_factory) -> None:
+    scenario = scenario_factory(seed=41, huge_conversations=1, **SMALL_WORKSPACE)
+    scenario.run_ok()
+    scenario.assert_exact()
+
+    changes = scenario.fake.workspace.mutate(seed=3)
+    untagged = changes.untagged_conversations[0]
+    still_applied = {tag["id"] for tag in applied_tags(scenario.fake.truth(), untagged)}
+    removed = tag_ids(scenario, untagged) - still_applied
+    assert removed, "the mutation removed a tag that the first run had loaded"
+    scenario.run_ok()
+
+    scenario.assert_exact()
+    assert not removed & tag_ids(scenario, untagged)
+    deleted = changes.deleted_conversations[0]
+    assert conversation(scenario, deleted)["deleted_at"] is not None
+    assert [row["sync_type"] for row in scenario.sync_log()] == ["full", "incremental"]
+    assert scenario.statuses() == ["success", "success"]
+
+
+def test_the_500_part_limit_is_flagged_with_the_true_count(scenario_factory) -> None:
+    scenario = scenario_factory(seed=42, conversations=5, contacts=5, huge_conversations=1)
+    scenario.run_ok()
+    scenario.assert_exact()
+    truth = scenario.fake.truth()
+    huge = [cid for cid, conv in truth.conversations.items() if len(all_parts(conv)) > PART_LIMIT]
+    assert huge, "the workspace has a conversation beyond Intercom's 500-part limit"
+    row = conversation(scenario, huge[0])
+    assert row["parts_truncated"] is True
+    assert row["parts_total_count"] == len(all_parts(truth.conversations[huge[0]]))
+
+
+def test_updates_landing_while_a_run_pages_are_loaded_by_the_next_run(scenario_factory) -> None:
+    scenario = scenario_factory(seed=43, **SMALL_WORKSPACE)
+    scenario.run_ok()
+    for seed, after in ((5, 1), (6, 3)):
+        scenario.fake.schedule_mutation(
+            after_requests=after, seed=seed, path_prefix="/conversations/search"
+        )
+    scenario.fake.workspace.mutate(seed=4)
+    scenario.run_ok()
+    scenario.run_ok()
+
+    scenario.assert_exact()
+    assert scenario.statuses() == ["success"] * 3
