@@ -1,0 +1,1 @@
+"""Side-by-side benchmarks of tap-intercom and target-supabase against their peers (issue 7)."""

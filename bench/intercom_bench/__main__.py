@@ -1,0 +1,3 @@
+from intercom_bench.cli import main
+
+raise SystemExit(main())
