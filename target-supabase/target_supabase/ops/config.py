@@ -23,7 +23,7 @@ def load_config(config_args: Sequence[str]) -> dict[str, Any]:
             config |= json.loads(Path(path).read_text())
     if "ENV" in config_args:
         config |= env_config()
-    config = {key: value for key, value in config.items() if value not in (None, "")}
+    config = {key: value for key, value in config.items() if value is not None}
     if not any(config.get(key) for key in CONNECTION_KEYS) and os.environ.get(
         DATABASE_URL_FALLBACK_ENV
     ):
@@ -41,8 +41,8 @@ def env_config() -> dict[str, Any]:
 
 def with_defaults(config: dict[str, Any]) -> dict[str, Any]:
     """Fill in the defaults declared in the target's config schema."""
-    from target_supabase.target import TargetSupabase
+    from target_supabase.settings import CONFIG_SCHEMA
 
-    properties = TargetSupabase.config_jsonschema.get("properties", {})
+    properties = CONFIG_SCHEMA.get("properties", {})
     defaults = {name: spec["default"] for name, spec in properties.items() if "default" in spec}
     return defaults | config

@@ -99,7 +99,7 @@ def explain_connect_error(config: Mapping[str, Any], error: psycopg2.Error) -> s
 def describe_server(config: Mapping[str, Any], conn: psycopg2.extensions.connection) -> CheckResult:
     with conn.cursor() as cur:
         cur.execute("SELECT current_database(), current_setting('server_version')")
-        name, version = cur.fetchone()
+        name, version = cur.fetchone() or ("?", "?")
     conn.rollback()
     where = database.describe(config)
     return ok("database reachable", f"{where}, database {name!r}, PostgreSQL {version}")

@@ -9,6 +9,7 @@ from typing import Any
 
 from psycopg2 import sql
 
+from target_supabase.names import support_table_name
 from target_supabase.ops import database
 
 COLUMNS = (
@@ -42,7 +43,7 @@ def sync_log_table(config: Mapping[str, Any]) -> tuple[str, str]:
     """(schema, table) of the sync log, named like the target names it."""
     prefix = config.get("table_prefix")
     prefix = "intercom_" if prefix is None else str(prefix)
-    return str(config.get("schema") or "public"), f"{prefix}sync_logs"
+    return str(config.get("schema") or "public"), support_table_name("sync_logs", prefix)
 
 
 def fetch_syncs(config: Mapping[str, Any], limit: int) -> list[dict[str, Any]] | None:
@@ -54,8 +55,8 @@ def fetch_syncs(config: Mapping[str, Any], limit: int) -> list[dict[str, Any]] |
         sql.Identifier(table),
     )
     with closing(database.connect(config)) as conn, conn.cursor() as cur:
-        cur.execute("SELECT to_regclass(%s)", (f'"{schema}"."{table}"',))
-        if cur.fetchone()[0] is None:
+        cur.execute("SELECT to_regclass(format('%%I.%%I', %s, %s))", (schema, table))
+        if (cur.fetchone() or (None,))[0] is None:
             return None
         cur.execute(query, (limit,))
         return [dict(zip(COLUMNS, row, strict=True)) for row in cur.fetchall()]
