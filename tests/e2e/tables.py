@@ -11,12 +11,21 @@ import psycopg2.extras
 from psycopg2 import sql
 
 SYNC_LOG_TABLE = "intercom_sync_logs"
+# Tables the target creates for itself, whatever the input.
+SUPPORT_TABLES = (SYNC_LOG_TABLE, "intercom_rejected_records", "intercom_webhook_events")
 
 
 def connect(database_url: str) -> psycopg2.extensions.connection:
     conn = psycopg2.connect(database_url)
     conn.autocommit = True
     return conn
+
+
+def table_names(database_url: str, schema: str = "public") -> list[str]:
+    query = "SELECT table_name FROM information_schema.tables WHERE table_schema = %s"
+    with closing(connect(database_url)) as conn, conn.cursor() as cur:
+        cur.execute(query, (schema,))
+        return [name for (name,) in cur.fetchall()]
 
 
 def table_columns(database_url: str, table: str, schema: str = "public") -> list[str]:
