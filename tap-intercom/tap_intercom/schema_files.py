@@ -1,4 +1,4 @@
-"""Where a stream's JSON Schema lives: inside the package (wheel) or in the repository (editable)."""
+"""Where stream schemas live: inside the package (wheel) or in the repository (editable)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,39 @@
+"""What can go wrong talking to Intercom, as exceptions that carry endpoint, status, request_id."""
+
+from __future__ import annotations
+
+
+class IntercomError(Exception):
+    """Base class: a failed request, described without any secret."""
+
+    def __init__(
+        self, message: str, *, endpoint: str, status: int | None, request_id: str | None
+    ) -> None:
+        details = f"{endpoint}: HTTP {status if status is not None else 'n/a'}"
+        if request_id:
+            details += f", request_id {request_id}"
+        super().__init__(f"{message} ({details})")
+        self.endpoint = endpoint
+        self.status = status
+        self.request_id = request_id
+
+
+class IntercomAuthError(IntercomError):
+    """401/403: retrying will not help."""
+
+
+class IntercomNotFoundError(IntercomError):
+    """404: the object is gone (or the path is wrong)."""
+
+
+class IntercomRequestError(IntercomError):
+    """Any other failure after the last retry, or a 4xx that retrying cannot fix."""
+
+
+class RetriableError(Exception):
+    """A failure worth another try: 5xx, timeouts, connection errors, truncated JSON."""
+
+    def __init__(self, message: str, *, status: int | None, request_id: str | None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.request_id = request_id

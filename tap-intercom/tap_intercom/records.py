@@ -1,0 +1,167 @@
+"""Intercom objects -> records shaped by the stream's schema (schemas/<stream>.json).
+
+Conventions (issue 3): Intercom's `id` becomes `<entity>_id`; nested `source.*`/`author.*` become
+`source_*`/`author_*`; top-level timestamps become ISO-8601 UTC strings (nested objects are kept as
+Intercom sends them); ids are text; everything else keeps its shape.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from tap_intercom import normalize
+from tap_intercom.schema_files import load_schema
+from tap_intercom.timestamps import to_iso
+
+
+@cache
+def _properties(stream_name: str) -> dict[str, dict[str, Any]]:
+    properties: dict[str, dict[str, Any]] = load_schema(stream_name)["properties"]
+    return properties
+
+
+def shape(stream_name: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Exactly the schema's properties, with values converted to the declared types."""
+    return {
+        name: _convert(values.get(name), prop) for name, prop in _properties(stream_name).items()
+    }
+
+
+def _convert(value: Any, prop: dict[str, Any]) -> Any:
+    if value is None:
+        return None
+    if prop.get("format") == "date-time":
+        return to_iso(value)
+    types = prop.get("type")
+    types = types if isinstance(types, list) else [types]
+    if "string" in types and isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    if "integer" in types and isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    if "array" in types and prop.get("items", {}).get("type") == "integer" and value:
+        return [int(item) for item in value]
+    return value
+
+
+def flatten(prefix: str, obj: dict[str, Any] | None) -> dict[str, Any]:
+    return {f"{prefix}_{key}": value for key, value in (obj or {}).items()}
+
+
+def unwrap(container: Any, key: str) -> Any:
+    """The list inside Intercom's `{type: "x.list", <key>: [...]}` wrappers."""
+    return container.get(key) if isinstance(container, dict) else container
+
+
+def conversation(detail: dict[str, Any]) -> dict[str, Any]:
+    source = detail.get("source") or {}
+    parts = detail.get("conversation_parts") or {}
+    returned = len(parts.get("conversation_parts") or [])
+    total = _true_part_count(detail, returned)
+    values = {
+        **detail,
+        **flatten("source", source),
+        **flatten("source_author", source.get("author")),
+        "conversation_id": detail["id"],
+        "priority": normalize.priority(detail.get("priority")),
+        "admin_assignee_id": normalize.assignee_id(detail.get("admin_assignee_id")),
+        "team_assignee_id": normalize.assignee_id(detail.get("team_assignee_id")),
+        "contacts": unwrap(detail.get("contacts"), "contacts"),
+        "teammates": unwrap(detail.get("teammates"), "teammates"),
+        "tags": [tag.get("name") for tag in _applied_tags(detail)],
+        "parts_total_count": total,
+        "parts_returned_count": returned,
+        "parts_truncated": total > returned,
+    }
+    return shape("conversations", values)
+
+
+def _true_part_count(detail: dict[str, Any], returned: int) -> int:
+    """statistics.count_conversation_parts is the true count; the part list stops at 500 (spec
+    L10994: "we will return the 500 most recent conversation parts")."""
+    statistics = detail.get("statistics") or {}
+    parts = detail.get("conversation_parts") or {}
+    counts = [statistics.get("count_conversation_parts"), parts.get("total_count"), returned]
+    return max(int(count) for count in counts if count is not None)
+
+
+def conversation_parts(detail: dict[str, Any]) -> list[dict[str, Any]]:
+    parts = unwrap(detail.get("conversation_parts"), "conversation_parts") or []
+    return [
+        shape(
+            "conversation_parts",
+            {
+                **part,
+                **flatten("author", part.get("author")),
+                "message_id": part["id"],
+                "conversation_id": detail["id"],
+            },
+        )
+        for part in parts
+    ]
+
+
+def conversation_tags(detail: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        shape(
+            "conversation_tags",
+            {
+                **tag,
+                **flatten("applied_by", tag.get("applied_by")),
+                "conversation_id": detail["id"],
+                "tag_id": tag["id"],
+            },
+        )
+        for tag in _applied_tags(detail)
+    ]
+
+
+def _applied_tags(detail: dict[str, Any]) -> list[dict[str, Any]]:
+    return unwrap(detail.get("tags"), "tags") or []
+
+
+def contact(raw: dict[str, Any]) -> dict[str, Any]:
+    owner = normalize.optional_text(raw.get("owner_id"))
+    return shape("contacts", {**raw, "contact_id": raw["id"], "owner_id": owner})
+
+
+def company(raw: dict[str, Any]) -> dict[str, Any]:
+    values = {**raw, "company_id": raw["id"], "external_company_id": raw.get("company_id")}
+    return shape("companies", values)
+
+
+def ticket(raw: dict[str, Any]) -> dict[str, Any]:
+    parts = raw.get("ticket_parts") or {}
+    returned = unwrap(parts, "ticket_parts") or []
+    total = max(int(parts.get("total_count") or 0), len(returned))
+    values = {
+        **raw,
+        "ticket_id": raw["id"],
+        "ticket_number": raw.get("ticket_id"),
+        "admin_assignee_id": normalize.assignee_id(raw.get("admin_assignee_id")),
+        "team_assignee_id": normalize.assignee_id(raw.get("team_assignee_id")),
+        "contacts": unwrap(raw.get("contacts"), "contacts"),
+        "ticket_parts": returned,
+        "parts_total_count": total,
+        "parts_truncated": total > len(returned),
+    }
+    return shape("tickets", values)
+
+
+def admin(raw: dict[str, Any]) -> dict[str, Any]:
+    avatar = raw.get("avatar")
+    # 2.16 sends the avatar as a URL string; older versions as {type, image_url}.
+    image = avatar.get("image_url") if isinstance(avatar, dict) else avatar
+    return shape("admins", {**raw, "admin_id": raw["id"], "avatar": image})
+
+
+def simple(stream_name: str, id_field: str, raw: dict[str, Any]) -> dict[str, Any]:
+    return shape(stream_name, {**raw, id_field: raw["id"]})
+
+
+def data_attribute(raw: dict[str, Any]) -> dict[str, Any]:
+    return shape("data_attributes", {**raw, "data_attribute_id": raw.get("id")})
+
+
+def deleted_conversation(raw: dict[str, Any]) -> dict[str, Any]:
+    return shape("deleted_conversations", {**raw, "conversation_id": raw["id"]})

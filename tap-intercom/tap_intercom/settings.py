@@ -1,0 +1,191 @@
+"""The tap's settings: the config schema (its documentation) and the parsed, validated values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from singer_sdk import typing as th
+
+from tap_intercom.client import REGION_URLS
+from tap_intercom.timestamps import epoch
+
+API_VERSIONS = ["2.14", "2.15", "2.16"]
+MAX_PAGE_SIZE = 150  # "the max amount for any API is 150" (pagination docs, fact sheet §2)
+
+CONFIG_SCHEMA = th.PropertiesList(
+    th.Property(
+        "access_token",
+        th.StringType,
+        required=True,
+        secret=True,
+        title="Access token",
+        description="Intercom access token (private app) or OAuth token.",
+    ),
+    th.Property(
+        "region",
+        th.StringType,
+        default="us",
+        allowed_values=sorted(REGION_URLS),
+        title="Region",
+        description="Where the workspace is hosted: us, eu or au.",
+    ),
+    th.Property(
+        "api_url",
+        th.StringType,
+        title="API URL",
+        description="Base URL of the API; overrides the region's URL.",
+    ),
+    th.Property(
+        "api_version",
+        th.StringType,
+        default="2.16",
+        allowed_values=API_VERSIONS,
+        title="API version",
+        description="Intercom-Version header; 2.14/2.15 values are normalised to 2.16's.",
+    ),
+    th.Property(
+        "start_date",
+        th.DateTimeType,
+        title="Start date",
+        description="Earliest updated_at to sync when there is no bookmark.",
+    ),
+    th.Property(
+        "end_date",
+        th.DateTimeType,
+        title="End date",
+        description="Latest updated_at (exclusive) to sync: with start_date, a date range.",
+    ),
+    th.Property(
+        "lookback_minutes",
+        th.IntegerType,
+        default=5,
+        title="Lookback minutes",
+        description="Minutes before the bookmark re-read on incremental runs.",
+    ),
+    th.Property(
+        "conversation_ids",
+        th.ArrayType(th.StringType),
+        title="Conversation ids",
+        description="Sync only these conversations (with their parts and tags).",
+    ),
+    th.Property(
+        "max_workers",
+        th.IntegerType,
+        default=8,
+        title="Max workers",
+        description="Conversation details fetched in parallel.",
+    ),
+    th.Property(
+        "page_size",
+        th.IntegerType,
+        default=MAX_PAGE_SIZE,
+        title="Page size",
+        description="Records per search page (at most 150).",
+    ),
+    th.Property(
+        "max_requests_per_minute",
+        th.IntegerType,
+        title="Max requests per minute",
+        description="Optional cap below Intercom's own rate limit.",
+    ),
+    th.Property(
+        "request_timeout",
+        th.NumberType,
+        default=60,
+        title="Request timeout",
+        description="Seconds to wait for one HTTP response.",
+    ),
+    th.Property(
+        "body_format",
+        th.StringType,
+        default="html",
+        allowed_values=["html", "plaintext"],
+        title="Body format",
+        description="Message bodies as Intercom's HTML or as plain text.",
+    ),
+    th.Property(
+        "hours_back",
+        th.IntegerType,
+        title="Hours back",
+        description="Incremental streams start this many hours ago, ignoring state/start_date.",
+    ),
+).to_dict()
+
+
+@dataclass(frozen=True)
+class Settings:
+    access_token: str
+    base_url: str
+    api_version: str
+    start_date: int | None
+    end_date: int | None
+    lookback_seconds: int
+    conversation_ids: tuple[str, ...]
+    max_workers: int
+    page_size: int
+    max_requests_per_minute: int | None
+    request_timeout: float
+    plaintext: bool
+    hours_back: int | None
+
+
+def config_errors(config: Mapping[str, Any]) -> list[str]:
+    """Cross-field and format problems, each naming the setting."""
+    errors: list[str] = []
+    region = config.get("region", "us")
+    if region not in REGION_URLS:
+        errors.append(f"region: unknown region {region!r}; choose one of {sorted(REGION_URLS)}")
+    if config.get("api_version", "2.16") not in API_VERSIONS:
+        errors.append(f"api_version: unsupported; choose one of {API_VERSIONS}")
+    dates = {name: _date_or_error(config, name, errors) for name in ("start_date", "end_date")}
+    start, end = dates["start_date"], dates["end_date"]
+    if start is not None and end is not None and end <= start:
+        errors.append("end_date: must be after start_date")
+    for name, low, high in _RANGES:
+        value = config.get(name)
+        if value is not None and not (low <= value <= high):
+            errors.append(f"{name}: must be between {low} and {high}, got {value}")
+    return errors
+
+
+_RANGES = (
+    ("max_workers", 1, 64),
+    ("page_size", 1, MAX_PAGE_SIZE),
+    ("lookback_minutes", 0, 60 * 24 * 30),
+    ("hours_back", 1, 24 * 365 * 20),
+    ("max_requests_per_minute", 1, 1_000_000),
+    ("request_timeout", 1, 3600),
+)
+
+
+def _date_or_error(config: Mapping[str, Any], name: str, errors: list[str]) -> int | None:
+    value = config.get(name)
+    if value is None:
+        return None
+    try:
+        return epoch(str(value))
+    except ValueError:
+        errors.append(f"{name}: {value!r} is not an ISO-8601 date-time")
+        return None
+
+
+def parse_settings(config: Mapping[str, Any]) -> Settings:
+    """Settings from a config that passed `config_errors`."""
+    start, end = config.get("start_date"), config.get("end_date")
+    return Settings(
+        access_token=config["access_token"],
+        base_url=config.get("api_url") or REGION_URLS[config.get("region", "us")],
+        api_version=config.get("api_version", "2.16"),
+        start_date=epoch(start) if start else None,
+        end_date=epoch(end) if end else None,
+        lookback_seconds=int(config.get("lookback_minutes", 5)) * 60,
+        conversation_ids=tuple(str(i) for i in config.get("conversation_ids") or ()),
+        max_workers=int(config.get("max_workers", 8)),
+        page_size=int(config.get("page_size", MAX_PAGE_SIZE)),
+        max_requests_per_minute=config.get("max_requests_per_minute"),
+        request_timeout=float(config.get("request_timeout", 60)),
+        plaintext=config.get("body_format", "html") == "plaintext",
+        hours_back=config.get("hours_back"),
+    )

@@ -1,0 +1,85 @@
+"""What every Intercom stream shares: schema file, run context, page checkpoints, bookmarks."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from singer_sdk import Stream
+from typing_extensions import override
+
+from tap_intercom.schema_files import load_schema
+from tap_intercom.timestamps import parse_iso
+from tap_intercom.windows import Window, run_window
+
+if TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context, Record
+    from singer_sdk.tap_base import Tap
+
+    from tap_intercom.runtime import Runtime
+
+
+class HasRuntime(Protocol):
+    @property
+    def runtime(self) -> Runtime: ...
+
+
+class IntercomStream(Stream):
+    """A stream whose records come from `produce`; checkpoints are written after whole pages."""
+
+    # State is written by `checkpoint` after each fully processed page, never mid-page.
+    STATE_MSG_FREQUENCY = sys.maxsize
+    # Streams that also run when only `conversation_ids` are synced.
+    serves_conversation_ids = False
+
+    def __init__(self, tap: Tap) -> None:
+        super().__init__(tap, schema=load_schema(self.name), name=self.name)
+
+    @property
+    def runtime(self) -> Runtime:
+        return cast(HasRuntime, self._tap).runtime
+
+    @override
+    def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        if self.runtime.settings.conversation_ids and not self.serves_conversation_ids:
+            return
+        progress = self.runtime.progress
+        for record in self.produce(context):
+            progress.record_emitted()
+            yield record
+
+    def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        raise NotImplementedError
+
+    def window(self) -> Window:
+        """This run's updated_at window; call before the first record (bookmarks move later)."""
+        bookmark = self.stream_state.get("replication_key_value")
+        return run_window(self.runtime.settings, bookmark, self.runtime.started_epoch)
+
+    def checkpoint(self) -> None:
+        """Write STATE now: every record the bookmark covers has been written."""
+        self._write_state_message()
+
+    @override
+    def _increment_stream_state(
+        self, latest_record: Record, *, context: Context | None = None
+    ) -> None:
+        # A lookback or a date range re-reads records below the bookmark: they must not move it
+        # backwards (nor trip the SDK's sort check).
+        if (
+            self.is_sorted
+            and self.replication_key
+            and _below(
+                latest_record.get(self.replication_key),
+                self.stream_state.get("replication_key_value"),
+            )
+        ):
+            return
+        super()._increment_stream_state(latest_record, context=context)
+
+
+def _below(value: Any, bookmark: Any) -> bool:
+    if not value or not bookmark:
+        return False
+    return parse_iso(str(value)) < parse_iso(str(bookmark))

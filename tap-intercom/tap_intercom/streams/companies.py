@@ -1,0 +1,89 @@
+"""Companies, from the scroll API (`GET /companies/scroll`), filtered by updated_at here.
+
+The scroll is the only listing without the 10,000-company cap of `POST /companies/list`
+(spec L6777), and it is fragile (spec L6854-6865, fact sheet §11.5): one scroll per workspace at a
+time ("scroll already exists", HTTP 400), a scroll_param expires after a minute idle, and after a
+network error "it is not possible to continue from a specific point". So: wait for another scroll
+to expire before starting, retry a failed page on the same scroll_param, and when the scroll is lost
+start over, skipping companies already written.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from tap_intercom import records
+from tap_intercom.errors import IntercomRequestError
+from tap_intercom.streams.base import IntercomStream
+from tap_intercom.timestamps import to_seconds
+
+if TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+logger = logging.getLogger("tap-intercom")
+
+_MAX_RESTARTS = 5
+# A scroll expires after one idle minute: wait a little longer than that for someone else's.
+_SCROLL_EXISTS_WAIT_SECONDS = 75.0
+_SCROLL_EXISTS_POLL_SECONDS = 2.0
+
+
+class ScrollLostError(Exception):
+    """The open scroll can no longer be continued: start a new one."""
+
+
+class CompaniesStream(IntercomStream):
+    name = "companies"
+    primary_keys = ("company_id",)
+    replication_key = "updated_at"
+    is_sorted = False  # scroll order is not updated_at order: the bookmark moves at the end
+
+    def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        window = self.window()
+        written: set[str] = set()
+        for attempt in range(1, _MAX_RESTARTS + 1):
+            try:
+                for page in self._scroll():
+                    for item in page:
+                        if item["id"] in written:
+                            continue
+                        written.add(item["id"])
+                        if window.contains(int(to_seconds(item["updated_at"]))):
+                            yield records.company(item)
+                    self.checkpoint()
+                return
+            except ScrollLostError as lost:
+                logger.warning("Companies scroll lost (%s); restart %s", lost, attempt)
+        msg = f"the companies scroll was lost {_MAX_RESTARTS} times"
+        raise IntercomRequestError(
+            msg, endpoint="GET /companies/scroll", status=None, request_id=None
+        )
+
+    def _scroll(self) -> Iterator[list[dict[str, Any]]]:
+        response = self._start()
+        while data := response.get("data") or []:
+            yield data
+            response = self._continue(response.get("scroll_param"))
+
+    def _start(self) -> dict[str, Any]:
+        deadline = time.monotonic() + _SCROLL_EXISTS_WAIT_SECONDS
+        while True:
+            try:
+                return self.runtime.client.get("/companies/scroll")
+            except IntercomRequestError as error:
+                if "scroll_exists" not in str(error) or time.monotonic() > deadline:
+                    raise
+                logger.info("Another companies scroll is open; waiting for it to expire")
+                time.sleep(_SCROLL_EXISTS_POLL_SECONDS)
+
+    def _continue(self, scroll_param: str | None) -> dict[str, Any]:
+        if not scroll_param:
+            msg = "no scroll_param in the response"
+            raise ScrollLostError(msg)
+        try:
+            return self.runtime.client.get("/companies/scroll", {"scroll_param": scroll_param})
+        except IntercomRequestError as error:
+            raise ScrollLostError(str(error)) from None

@@ -1,0 +1,184 @@
+"""Conversations with their parts and tags, fetched in parallel, written in a safe order.
+
+`POST /conversations/search` lists what changed in the run's window, page by page;
+`GET /conversations/{id}` (the only place parts come from, fact sheet §3) is fetched for every
+conversation on a page by a pool of workers; records are written from this thread only: the
+conversation, then its parts and tags, and STATE once a whole page is written.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from typing_extensions import override
+
+from tap_intercom import records
+from tap_intercom.errors import IntercomNotFoundError
+from tap_intercom.fetch import ordered_map
+from tap_intercom.search import keyset_pages
+from tap_intercom.streams.base import IntercomStream
+
+if TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context, Record
+
+logger = logging.getLogger("tap-intercom")
+
+
+@dataclass(frozen=True)
+class ConversationRef:
+    conversation_id: str
+    closes_page: bool  # the last conversation of a search page: checkpoint after it
+
+
+class ConversationsStream(IntercomStream):
+    name = "conversations"
+    primary_keys = ("conversation_id",)
+    replication_key = "updated_at"
+    is_sorted = True  # searched with sort updated_at ascending
+    serves_conversation_ids = True
+
+    @override
+    def generate_child_contexts(
+        self, record: Record, context: Context | None
+    ) -> Iterable[Context | None]:
+        # Children are written by `produce`, after their conversation (the SDK would write them
+        # before it, and one SCHEMA message per conversation).
+        return ()
+
+    def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        children = ChildWriter(list(self.child_streams))
+        refs = self._listed_refs() if self.runtime.settings.conversation_ids else self._changed()
+        workers = self.runtime.settings.max_workers
+        for ref, detail in ordered_map(self._fetch, refs, workers):
+            if detail is not None:
+                yield _flag_truncation(records.conversation(detail))
+                # Runs once the SDK has written the conversation record yielded above.
+                children.write(detail)
+                self.runtime.progress.conversation_done()
+            if ref.closes_page:
+                self.checkpoint()
+
+    @override
+    def _increment_stream_state(
+        self, latest_record: Record, *, context: Context | None = None
+    ) -> None:
+        if not self.runtime.settings.conversation_ids:  # a hand-picked set is no window
+            super()._increment_stream_state(latest_record, context=context)
+
+    def _changed(self) -> Iterator[ConversationRef]:
+        settings = self.runtime.settings
+        window = self.window()
+        logger.info("conversations: updated_at window %s", window)
+        pages = keyset_pages(
+            self.runtime.client,
+            "/conversations/search",
+            "conversations",
+            window,
+            settings.page_size,
+        )
+        for number, page in enumerate(pages):
+            if number == 0:
+                self.runtime.progress.conversations_total = page.total_count
+            for index, item in enumerate(page.items):
+                yield ConversationRef(str(item["id"]), index == len(page.items) - 1)
+
+    def _listed_refs(self) -> Iterator[ConversationRef]:
+        ids = self.runtime.settings.conversation_ids
+        self.runtime.progress.conversations_total = len(ids)
+        for conversation_id in ids:
+            yield ConversationRef(conversation_id, closes_page=False)
+
+    def _fetch(self, ref: ConversationRef) -> dict[str, Any] | None:
+        params = {"display_as": "plaintext"} if self.runtime.settings.plaintext else None
+        try:
+            detail = self.runtime.client.get(f"/conversations/{ref.conversation_id}", params)
+        except IntercomNotFoundError:
+            logger.warning("Conversation %s disappeared before it was fetched; skipped", ref)
+            return None
+        return detail
+
+
+def _flag_truncation(record: dict[str, Any]) -> dict[str, Any]:
+    if record["parts_truncated"]:
+        logger.warning(
+            "Conversation %s has %s parts but Intercom returned only %s (its 500-part limit); "
+            "flagged parts_truncated",
+            record["conversation_id"],
+            record["parts_total_count"],
+            record["parts_returned_count"],
+        )
+    return record
+
+
+class ChildWriter:
+    """Writes a conversation's parts and tags through their (selected) streams."""
+
+    def __init__(self, streams: list[Any]) -> None:
+        self._streams = {stream.name: stream for stream in streams if stream.selected}
+        for stream in self._streams.values():
+            # The SDK has no public hook for writing another stream's messages.
+            stream._write_schema_message()
+
+    def write(self, detail: dict[str, Any]) -> None:
+        builders = {
+            "conversation_parts": records.conversation_parts,
+            "conversation_tags": records.conversation_tags,
+        }
+        for name, stream in self._streams.items():
+            for record in builders[name](detail):
+                stream._write_record_message(record)
+
+
+class ConversationPartsStream(IntercomStream):
+    """Written by ConversationsStream; every part Intercom returns for a changed conversation."""
+
+    name = "conversation_parts"
+    primary_keys = ("message_id",)
+    parent_stream_type = ConversationsStream
+    serves_conversation_ids = True
+
+    def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        return ()
+
+
+class ConversationTagsStream(IntercomStream):
+    """Written by ConversationsStream; the complete tag set of each changed conversation."""
+
+    name = "conversation_tags"
+    primary_keys = ("conversation_id", "tag_id")
+    parent_stream_type = ConversationsStream
+    serves_conversation_ids = True
+
+    def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        return ()
+
+
+class DeletedConversationsStream(IntercomStream):
+    """`GET /conversations/deleted` (2.16 only, page numbers, at most 60 per page: spec L13521)."""
+
+    name = "deleted_conversations"
+    primary_keys = ("conversation_id",)
+    replication_key = "deleted_at"
+
+    def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        if self.runtime.settings.api_version != "2.16":
+            logger.info("deleted_conversations needs api_version 2.16; skipped")
+            return
+        window = self.window()
+        page = 1
+        while True:
+            response = self.runtime.client.get(
+                "/conversations/deleted", {"page": page, "per_page": 60, "order": "asc"}
+            )
+            for item in response.get("conversations") or []:
+                record = records.deleted_conversation(item)
+                if window.lower is None or int(item["deleted_at"]) >= window.lower:
+                    yield record
+            self.checkpoint()
+            total_pages = (response.get("pages") or {}).get("total_pages") or 0
+            if page >= total_pages or not response.get("conversations"):
+                return
+            page += 1

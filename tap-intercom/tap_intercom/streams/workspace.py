@@ -1,0 +1,67 @@
+"""Small full-table streams: every row, every run (admins, tags, teams, segments, attributes)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from tap_intercom import records
+from tap_intercom.streams.base import IntercomStream
+
+if TYPE_CHECKING:
+    from singer_sdk.helpers.types import Context
+
+
+class ListStream(IntercomStream):
+    """One unpaginated `GET` whose list sits under `list_key` (fact sheet §2, "None")."""
+
+    path: str
+    list_key: str
+
+    def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        response = self.runtime.client.get(self.path)
+        for item in response.get(self.list_key) or []:
+            yield self.to_record(item)
+
+    def to_record(self, item: dict[str, Any]) -> dict[str, Any]:
+        return records.simple(self.name, self.primary_keys[0], item)
+
+
+class AdminsStream(ListStream):
+    name = "admins"
+    primary_keys = ("admin_id",)
+    path, list_key = "/admins", "admins"
+
+    def to_record(self, item: dict[str, Any]) -> dict[str, Any]:
+        return records.admin(item)
+
+
+class TagsStream(ListStream):
+    name = "tags"
+    primary_keys = ("tag_id",)
+    path, list_key = "/tags", "data"
+
+
+class TeamsStream(ListStream):
+    name = "teams"
+    primary_keys = ("team_id",)
+    path, list_key = "/teams", "teams"
+
+
+class SegmentsStream(ListStream):
+    name = "segments"
+    primary_keys = ("segment_id",)
+    path, list_key = "/segments", "segments"
+
+
+class DataAttributesStream(IntercomStream):
+    """Contact and company attributes (`GET /data_attributes?model=...`, spec L14654)."""
+
+    name = "data_attributes"
+    primary_keys = ("model", "name")
+
+    def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        for model in ("contact", "company"):
+            response = self.runtime.client.get("/data_attributes", {"model": model})
+            for item in response.get("data") or []:
+                yield records.data_attribute({"model": model, **item})

@@ -1,0 +1,35 @@
+"""Which updated_at values a run of an incremental stream covers.
+
+A run reads the closed window [lower, upper): `lower` is inclusive (the bookmark second itself is
+re-read, minus `lookback_minutes`), `upper` is frozen at the sync's start, so anything changed while
+the run goes on is left to the next run instead of moving around under the cursor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tap_intercom.settings import Settings
+from tap_intercom.timestamps import epoch
+
+
+@dataclass(frozen=True)
+class Window:
+    lower: int | None  # inclusive Unix seconds; None reads from the beginning
+    upper: int  # exclusive Unix seconds
+
+    def contains(self, timestamp: int) -> bool:
+        return (self.lower is None or timestamp >= self.lower) and timestamp < self.upper
+
+
+def run_window(settings: Settings, bookmark: str | None, started_at: int) -> Window:
+    """The window for one incremental stream, from its bookmark (ISO string) if any."""
+    upper = min(started_at, settings.end_date) if settings.end_date else started_at
+    if settings.hours_back:
+        return Window(started_at - settings.hours_back * 3600, upper)
+    candidates = []
+    if settings.start_date is not None:
+        candidates.append(settings.start_date)
+    if bookmark and settings.end_date is None:
+        candidates.append(epoch(bookmark) - settings.lookback_seconds)
+    return Window(max(candidates) if candidates else None, upper)
