@@ -1,0 +1,55 @@
+"""The knobs of a fake workspace and of its misbehaviour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+FAULT_KINDS: tuple[str, ...] = ("500", "502", "503", "504", "slow", "reset", "truncated")
+
+
+@dataclass(frozen=True)
+class WorkspaceSpec:
+    """How big the generated workspace is; the same spec always yields the same data."""
+
+    seed: int = 1
+    conversations: int = 30
+    contacts: int = 40
+    companies: int = 10
+    tickets: int = 8
+    admins: int = 4
+    teams: int = 2
+    tags: int = 8
+    segments: int = 3
+    huge_conversations: int = 0
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True)
+class FaultSpec:
+    """Which faults to inject, how often, and from which seed (same seed, same faults)."""
+
+    rate: float = 0.0
+    seed: int = 1
+    kinds: tuple[str, ...] = FAULT_KINDS
+    slow_seconds: float = 2.0
+    path_prefix: str = "/"
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.kinds) - set(FAULT_KINDS))
+        if unknown:
+            msg = f"unknown fault kinds {unknown}; choose from {list(FAULT_KINDS)}"
+            raise ValueError(msg)
+        if not 0.0 <= self.rate <= 1.0:
+            msg = f"fault rate must be within 0..1, got {self.rate}"
+            raise ValueError(msg)
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    """Behaviour of the HTTP front of the fake (everything but the data)."""
+
+    token: str = "test-token"
+    rate_limit_per_10s: int | None = None
+    latency_ms: int = 0
+    faults: FaultSpec = field(default_factory=FaultSpec)
+    scroll_expiry_seconds: float = 60.0

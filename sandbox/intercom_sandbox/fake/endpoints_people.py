@@ -1,0 +1,62 @@
+"""Contacts (list, search) and the companies scroll."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .pagination import cursor_page, per_page_from
+from .request import ApiContext, ApiRequest
+from .search import SearchContext, compile_query, parse_sort
+from .versions import adapt
+
+CONTACT_SEARCH_PER_PAGE = 50  # spec L8725
+# "The GET /contacts pagination note says the default is 50 results per page, but the endpoint
+# returns 10" (Intercom-OpenAPI PR #639).
+CONTACT_LIST_PER_PAGE = 10
+
+
+def _contact_id(contact: dict[str, Any]) -> str:
+    return str(contact["id"])
+
+
+def list_contacts(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
+    search = SearchContext(ctx.ws, "contact", req.version)
+    page = cursor_page(
+        list(ctx.ws.contacts.values()),
+        parse_sort(None, search),
+        _contact_id,
+        per_page_from(req.query.get("per_page"), default=CONTACT_LIST_PER_PAGE),
+        req.query.get("starting_after"),
+    )
+    return _contact_list(req, page.items, page.total_count, page.pages())
+
+
+def search_contacts(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
+    body = req.body if isinstance(req.body, dict) else {}
+    search = SearchContext(ctx.ws, "contact", req.version)
+    matches_query = compile_query(body.get("query"), search)
+    sort = parse_sort(body.get("sort"), search)
+    pagination = body.get("pagination") or {}
+    page = cursor_page(
+        [c for c in ctx.ws.contacts.values() if matches_query(c)],
+        sort,
+        _contact_id,
+        per_page_from(pagination.get("per_page"), default=CONTACT_SEARCH_PER_PAGE),
+        pagination.get("starting_after"),
+    )
+    return _contact_list(req, page.items, page.total_count, page.pages())
+
+
+def _contact_list(
+    req: ApiRequest, contacts: list[dict[str, Any]], total: int, pages: dict[str, Any]
+) -> dict[str, Any]:
+    data = [adapt("contact", c, req.version) for c in contacts]
+    return {"type": "list", "data": data, "total_count": total, "pages": pages}
+
+
+def scroll_companies(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
+    param, ids = ctx.scrolls.next_page(req.query.get("scroll_param"), list(ctx.ws.companies))
+    data = [
+        adapt("company", ctx.ws.companies[i], req.version) for i in ids if i in ctx.ws.companies
+    ]
+    return {"type": "list", "data": data, "pages": None, "total_count": None, "scroll_param": param}

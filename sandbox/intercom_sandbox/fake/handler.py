@@ -1,0 +1,106 @@
+"""The HTTP side: one BaseHTTPRequestHandler, HTTP/1.1 keep-alive, faults applied on the wire."""
+
+from __future__ import annotations
+
+import socket
+import struct
+import time
+from http.server import BaseHTTPRequestHandler
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlsplit
+
+from .dispatch import Reply, api_version, handle, parse_body, rate_limited, unauthorized
+from .errors import ApiError, error_body
+from .faults import SERVER_ERRORS
+from .request import ApiRequest
+
+if TYPE_CHECKING:
+    from .server import FakeIntercom
+
+
+class IntercomHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    fake: FakeIntercom  # set on the subclass the server creates
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def do_PUT(self) -> None:
+        self._serve("PUT")
+
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Silent: tests and benchmarks read fake.stats instead."""
+
+    def _serve(self, method: str) -> None:
+        url = urlsplit(self.path)
+        raw_body = self._read_body()
+        fake = self.fake
+        fake.stats.count_request(url.path)
+        if fake.options.latency_ms:
+            time.sleep(fake.options.latency_ms / 1000)
+        if self.headers.get("Authorization") != f"Bearer {fake.token}":
+            self._send(unauthorized())
+            return
+        limit = rate_limited(fake.limiter, fake.stats)
+        if isinstance(limit, Reply):
+            self._send(limit)
+            return
+        fault = fake.faults.next_fault(url.path)
+        if fault is not None:
+            fake.stats.count_fault(fault)
+        if fault in SERVER_ERRORS:
+            code, message = SERVER_ERRORS[fault]
+            self._send(Reply(int(fault), error_body({"code": code, "message": message}), limit))
+            return
+        if fault == "reset":
+            self._reset_connection()
+            return
+        if fault == "slow":
+            time.sleep(fake.options.faults.slow_seconds)
+        reply = self._reply(method, url.path, dict(parse_qsl(url.query)), raw_body)
+        reply.headers.update(limit)
+        if reply.reached_endpoint:
+            fake.after_request(url.path)
+        self._send(reply, truncate=fault == "truncated")
+
+    def _reply(self, method: str, path: str, query: dict[str, str], raw_body: bytes) -> Reply:
+        try:
+            request = ApiRequest(
+                method=method,
+                path=path.rstrip("/") or "/",
+                query=query,
+                body=parse_body(raw_body) if method != "GET" else None,
+                version=api_version(self.headers.get("Intercom-Version")),
+                base_url=self.fake.url,
+            )
+        except ApiError as error:
+            return Reply(error.status, error.body())
+        return handle(self.fake.context, request)
+
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, reply: Reply, *, truncate: bool = False) -> None:
+        payload = reply.encoded()
+        if truncate:
+            payload = payload[: max(1, len(payload) // 2)]
+        self.send_response(reply.status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _reset_connection(self) -> None:
+        """Abort with a TCP RST, as a dropped connection looks to the client."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()

@@ -1,0 +1,29 @@
+"""What an endpoint sees of an HTTP request, and what it shares with the others."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .scroll import ScrollRegistry
+from .workspace import Workspace
+
+
+@dataclass(frozen=True)
+class ApiRequest:
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    version: str
+    base_url: str
+    path_params: tuple[str, ...] = ()
+
+    def flag(self, name: str) -> bool:
+        return self.query.get(name, "false").lower() == "true"
+
+
+@dataclass(frozen=True)
+class ApiContext:
+    ws: Workspace
+    scrolls: ScrollRegistry

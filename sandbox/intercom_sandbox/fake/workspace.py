@@ -1,0 +1,172 @@
+"""The workspace: every object Intercom holds for one app, guarded by one lock."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .clock import MutationClock
+from .config import WorkspaceSpec
+from .conversations import make_conversations
+from .directory import (
+    EARLIEST,
+    make_admins,
+    make_data_attributes,
+    make_segments,
+    make_tags,
+    make_teams,
+)
+from .people import APP_ID, make_companies, make_contacts
+from .records import AppliedTag, ConversationRecord
+from .render import render_conversation
+from .tickets import make_tickets
+
+
+@dataclass
+class Truth:
+    """What Intercom holds now, in the 2.16 shape, with every conversation part."""
+
+    conversations: dict[str, dict[str, Any]]
+    contacts: dict[str, dict[str, Any]]
+    admins: dict[str, dict[str, Any]]
+    tags: dict[str, dict[str, Any]]
+    teams: dict[str, dict[str, Any]]
+    segments: dict[str, dict[str, Any]]
+    companies: dict[str, dict[str, Any]]
+    tickets: dict[str, dict[str, Any]]
+    data_attributes: list[dict[str, Any]]
+    deleted_conversations: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeletedConversation:
+    deleted_at: int
+    metrics_retained: bool
+
+
+class Workspace:
+    def __init__(self, spec: WorkspaceSpec) -> None:
+        self.spec = spec
+        self.zone = ZoneInfo(spec.timezone)
+        self.lock = threading.RLock()
+        self.clock = MutationClock()
+        self.admins = make_admins(spec)
+        self.teams = make_teams(spec, self.admins)
+        self.tags = make_tags(spec)
+        self.segments = make_segments(spec)
+        self.data_attributes = make_data_attributes(self.admins)
+        self.companies = make_companies(spec, self.tags)
+        self.contacts = make_contacts(
+            spec, sorted(self.admins), sorted(self.tags), sorted(self.companies)
+        )
+        self.conversations: dict[str, ConversationRecord] = make_conversations(
+            spec, self.contacts, sorted(self.admins), sorted(self.teams), sorted(self.tags)
+        )
+        self.tickets = make_tickets(spec, self.contacts, self.admins)
+        self.deleted_conversations: dict[str, DeletedConversation] = {}
+        self.mutations_applied = 0
+        self.extra_parts_created = 0
+        self.conversations_created = spec.conversations
+        self._count_company_users()
+
+    def _count_company_users(self) -> None:
+        for contact in self.contacts.values():
+            for company in contact["companies"]["data"]:
+                self.companies[company["id"]]["user_count"] += 1
+
+    @property
+    def first_admin_id(self) -> str:
+        return next(iter(self.admins))
+
+    @property
+    def app(self) -> dict[str, Any]:
+        return {
+            "type": "app",
+            "id_code": APP_ID,
+            "name": f"Fake workspace {self.spec.seed}",
+            "region": "US",
+            "timezone": self.spec.timezone,
+            "created_at": EARLIEST,
+            "identity_verification": False,
+        }
+
+    def admin_author(self, admin_id: str) -> dict[str, Any]:
+        admin = self.admins[admin_id]
+        return _author("admin", admin_id, admin["name"], admin["email"])
+
+    def contact_author(self, contact_id: str, *, as_contact: bool = False) -> dict[str, Any]:
+        contact = self.contacts.get(contact_id)
+        if contact is None:  # a contact deleted since: Intercom keeps the reference
+            return _author("user", contact_id, None, "")
+        kind = "contact" if as_contact else contact["role"]
+        return _author(kind, contact_id, contact["name"], contact["email"])
+
+    def bot_author(self, *, ai: bool = False) -> dict[str, Any]:
+        author = _author("bot", "1", "Fin", f"operator+{APP_ID}@intercom.io")
+        return author | {"from_ai_agent": ai, "is_ai_answer": ai}
+
+    def team_author(self, team_id: str) -> dict[str, Any]:
+        return _author("team", team_id, self.teams[team_id]["name"], f"team-{team_id}@example.com")
+
+    def contact_reference(self, contact_id: str) -> dict[str, Any]:
+        contact = self.contacts.get(contact_id, {})
+        return {"type": "contact", "id": contact_id, "external_id": contact.get("external_id")}
+
+    def company_summary(self, company_id: str | None) -> dict[str, Any] | None:
+        if company_id is None or company_id not in self.companies:
+            return None
+        company = self.companies[company_id]
+        return {key: company[key] for key in ("type", "id", "name", "company_id", "created_at")}
+
+    def applied_tag(self, tag: AppliedTag) -> dict[str, Any]:
+        name = self.tags[tag.tag_id]["name"] if tag.tag_id in self.tags else ""
+        return {
+            "type": "tag",
+            "id": tag.tag_id,
+            "name": name,
+            "applied_at": tag.applied_at,
+            "applied_by": {"type": "admin", "id": tag.applied_by},
+        }
+
+    def mutate(self, seed: int) -> Any:
+        from .mutations import apply_mutation  # mutations build on the workspace
+
+        with self.lock:
+            return apply_mutation(self, seed)
+
+    def truth(self) -> Truth:
+        with self.lock:
+            conversations = {
+                cid: render_conversation(self, record, parts="all")
+                for cid, record in self.conversations.items()
+            }
+            return Truth(
+                conversations=conversations,
+                contacts=copy.deepcopy(self.contacts),
+                admins=copy.deepcopy(self.admins),
+                tags=copy.deepcopy(self.tags),
+                teams=copy.deepcopy(self.teams),
+                segments=copy.deepcopy(self.segments),
+                companies=copy.deepcopy(self.companies),
+                tickets=copy.deepcopy(self.tickets),
+                data_attributes=[
+                    dict(a) for a in self.data_attributes if a["model"] in ("contact", "company")
+                ],
+                deleted_conversations={
+                    cid: d.deleted_at for cid, d in self.deleted_conversations.items()
+                },
+            )
+
+
+def _author(kind: str, author_id: str, name: str | None, email: str) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "id": author_id,
+        "name": name,
+        "email": email,
+        "from_ai_agent": False,
+        "is_ai_answer": False,
+    }
