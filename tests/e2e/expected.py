@@ -68,6 +68,7 @@ def expected_tables(truth: Any) -> list[TableExpectation]:
         simple_table("intercom_segments", "segment_id", truth.segments.values(), named_row),
         simple_table("intercom_companies", "company_id", truth.companies.values(), company_row),
         simple_table("intercom_tickets", "ticket_id", truth.tickets.values(), ticket_row),
+        data_attributes_table(truth.data_attributes),
     ]
 
 
@@ -93,6 +94,7 @@ def conversation_row(conv: Row) -> Row:
         "tags": sorted(text(tag["name"]) for tag in applied_tags(conv)),
         "parts_total_count": len(parts),
         "parts_truncated": len(parts) > PART_LIMIT,
+        "parts_returned_count": min(len(parts), PART_LIMIT),
         "deleted_at": None,
     }
 
@@ -120,7 +122,9 @@ def message_row(conversation_id: str, part: Row) -> Row:
 
 def conversation_tags_table(live: Mapping[str, Row], gone: frozenset[str]) -> TableExpectation:
     rows: dict[Key, Row] = {
-        (cid, str(tag["id"])): {} for cid, conv in live.items() for tag in applied_tags(conv)
+        (cid, str(tag["id"])): {"name": text(tag["name"]), "applied_at": ts(tag["applied_at"])}
+        for cid, conv in live.items()
+        for tag in applied_tags(conv)
     }
     return TableExpectation(
         "intercom_conversation_tags", ("conversation_id", "tag_id"), rows, ignore_conversations=gone
@@ -129,6 +133,11 @@ def conversation_tags_table(live: Mapping[str, Row], gone: frozenset[str]) -> Ta
 
 def simple_table(table: str, key: str, objects: Iterable[Row], to_row: Any) -> TableExpectation:
     return TableExpectation(table, (key,), {(str(obj["id"]),): to_row(obj) for obj in objects})
+
+
+def data_attributes_table(attributes: Iterable[Row]) -> TableExpectation:
+    rows = {(a["model"], a["name"]): {"data_type": a.get("data_type")} for a in attributes}
+    return TableExpectation("intercom_data_attributes", ("model", "name"), rows)
 
 
 def contact_row(contact: Row) -> Row:
