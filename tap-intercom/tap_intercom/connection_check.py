@@ -20,13 +20,9 @@ from typing import Any
 
 import requests
 
-# Intercom's regional API hosts (fact sheet §1; spec `servers`).
-REGION_URLS = {
-    "us": "https://api.intercom.io",
-    "eu": "https://api.eu.intercom.io",
-    "au": "https://api.au.intercom.io",
-}
-SUPPORTED_API_VERSIONS = ("2.14", "2.15", "2.16")
+from tap_intercom.client import REGION_URLS
+from tap_intercom.settings import API_VERSIONS, config_errors
+
 DEFAULTS = {"region": "us", "api_version": "2.16", "request_timeout": 30}
 # The user's familiar variable from the standalone script, honoured when the setting is unset.
 TOKEN_FALLBACK_ENV = "INTERCOM_ACCESS_TOKEN"
@@ -63,7 +59,7 @@ def fail(name: str, message: str) -> CheckResult:
 
 
 def base_url(config: Mapping[str, Any]) -> str:
-    return str(config.get("api_url") or REGION_URLS[str(config["region"]).lower()]).rstrip("/")
+    return str(config.get("api_url") or REGION_URLS[str(config["region"])]).rstrip("/")
 
 
 def check_intercom(config: Mapping[str, Any]) -> list[CheckResult]:
@@ -90,17 +86,10 @@ def check_intercom(config: Mapping[str, Any]) -> list[CheckResult]:
 
 
 def check_settings(config: Mapping[str, Any]) -> list[CheckResult]:
-    problems = []
+    """The tap's own config validation, before any request."""
+    problems = [fail("intercom settings", error) for error in config_errors(config)]
     if not config.get("access_token"):
-        problems.append(fail("intercom token", f"access_token is not set: {TOKEN_HELP}"))
-    if not config.get("api_url") and str(config["region"]).lower() not in REGION_URLS:
-        regions = ", ".join(REGION_URLS)
-        message = f"region {config['region']!r} is unknown: use one of {regions}"
-        problems.append(fail("intercom region", message))
-    if str(config["api_version"]) not in SUPPORTED_API_VERSIONS:
-        versions = ", ".join(SUPPORTED_API_VERSIONS)
-        message = f"api_version {config['api_version']!r} is not supported: use one of {versions}"
-        problems.append(fail("intercom api version", message))
+        problems.insert(0, fail("intercom token", f"access_token is not set: {TOKEN_HELP}"))
     return problems
 
 
@@ -135,7 +124,7 @@ def explain_error_response(config: Mapping[str, Any], response: requests.Respons
         fix = "give the app read permissions for conversations, contacts, companies and tickets"
         return fail("intercom token", f"the token is not allowed to read ({seen}): {fix}")
     if "version" in (code or "") or "version" in (message or "").lower():
-        versions = ", ".join(SUPPORTED_API_VERSIONS)
+        versions = ", ".join(API_VERSIONS)
         fix = f"set api_version to one of {versions}"
         return fail("intercom api version", f"{config['api_version']} refused ({seen}): {fix}")
     if response.status_code == 429:

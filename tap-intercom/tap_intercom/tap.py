@@ -73,11 +73,12 @@ class TapIntercom(Tap):
     def load_state(self, state: dict[str, Any]) -> None:
         # Only bookmarks are read: a `sync` marker from an earlier run is ignored.
         super().load_state(state)
-        marker = sync_marker(self.runtime, sync_type(self.runtime.settings, state))
-        self._state_dict["sync"] = marker
+        self._input_state = state
 
     def sync_all(self) -> None:  # type: ignore[misc]  # final in the SDK; extended, not replaced
         """Sync everything, then write the run's last STATE with `complete: true`."""
+        kind = sync_type(self.runtime.settings, getattr(self, "_input_state", {}))
+        self._state_dict["sync"] = sync_marker(self.runtime, kind)
         try:
             super().sync_all()
         finally:
