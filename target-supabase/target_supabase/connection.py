@@ -1,0 +1,142 @@
+"""Connections from settings, with secrets kept out of every message.
+
+Works through Supabase's transaction pooler (port 6543, Supavisor): every statement runs inside an
+explicit transaction, nothing is set per session, and psycopg2 never uses server-side prepared
+statements. https://supabase.com/docs/guides/database/connecting-to-postgres
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from typing import Any
+from urllib.parse import quote
+
+import psycopg2
+import psycopg2.extensions
+from singer_sdk.exceptions import ConfigValidationError
+
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", ""}
+APPLICATION_NAME = "target-supabase"
+_MASK = "********"
+# libpq and psycopg2 echo connection strings in some errors: password=... or scheme://user:pw@host
+_PASSWORD_PATTERNS = (
+    re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE),
+    re.compile(r"(://[^:/@\s]+:)([^@\s]+)(@)"),
+)
+
+
+class DatabaseError(RuntimeError):
+    """A database failure, its message already free of secrets."""
+
+
+def connection_params(config: Mapping[str, Any]) -> dict[str, Any]:
+    """libpq keyword parameters from `database_url` or host/port/user/password/database."""
+    if config.get("database_url"):
+        params: dict[str, Any] = psycopg2.extensions.parse_dsn(config["database_url"])
+    else:
+        if not config.get("host"):
+            msg = "Set either database_url or host (with user, password, database)."
+            raise ConfigValidationError(msg, errors=[msg])
+        params = {
+            "host": config["host"],
+            "port": config.get("port") or 5432,
+            "user": config.get("user") or "postgres",
+            "password": config.get("password") or "",
+            "dbname": config.get("database") or "postgres",
+        }
+    if config.get("sslmode"):
+        params["sslmode"] = config["sslmode"]
+    elif "sslmode" not in params and not is_local(params.get("host", "")):
+        params["sslmode"] = "require"
+    params.setdefault("application_name", APPLICATION_NAME)
+    return params
+
+
+def is_local(host: str) -> bool:
+    """Loopback names and Unix socket folders: no TLS needed."""
+    return all(part.strip() in LOCAL_HOSTS or part.startswith("/") for part in host.split(","))
+
+
+def secrets_of(config: Mapping[str, Any]) -> list[str]:
+    """Every spelling of the password that could show up in a message."""
+    found = [str(config.get("password") or "")]
+    if config.get("database_url"):
+        found.append(psycopg2.extensions.parse_dsn(config["database_url"]).get("password", ""))
+    found += [quote(value, safe="") for value in found]
+    return sorted({value for value in found if value}, key=len, reverse=True)
+
+
+def scrub(text: str, secrets: list[str]) -> str:
+    """`text` with passwords masked: the known ones, and anything in a password position."""
+    for secret in secrets:
+        text = text.replace(secret, _MASK)
+    text = _PASSWORD_PATTERNS[0].sub(rf"\g<1>{_MASK}", text)
+    return _PASSWORD_PATTERNS[1].sub(rf"\g<1>{_MASK}\g<3>", text)
+
+
+class Database:
+    """One connection, used one explicit transaction at a time."""
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self._params = connection_params(config)
+        self._secrets = secrets_of(config)
+        self._conn: psycopg2.extensions.connection | None = None
+
+    def connect(self) -> psycopg2.extensions.connection:
+        if self._conn is None or self._conn.closed:
+            with self.errors_scrubbed("connecting to the database"):
+                self._conn = psycopg2.connect(**self._params)
+        return self._conn
+
+    @contextmanager
+    def transaction(
+        self, timeout_seconds: int | None = None, what: str = "loading"
+    ) -> Iterator[psycopg2.extensions.cursor]:
+        """A cursor inside one transaction, committed at the end, rolled back on error."""
+        conn = self.connect()
+        with self.errors_scrubbed(what):
+            try:
+                with conn.cursor() as cur:
+                    if timeout_seconds:
+                        cur.execute(
+                            "SELECT set_config('statement_timeout', %s, true)",
+                            (f"{int(timeout_seconds)}s",),
+                        )
+                    yield cur
+                conn.commit()
+            except BaseException:
+                self._rollback_quietly()
+                raise
+
+    @contextmanager
+    def errors_scrubbed(self, what: str) -> Iterator[None]:
+        """Turn psycopg2 errors into DatabaseError with the password masked."""
+        try:
+            yield
+        except psycopg2.Error as exc:
+            detail = scrub(str(exc).strip() or type(exc).__name__, self._secrets)
+            msg = f"Database error while {what}: {detail}"
+            raise DatabaseError(msg) from None
+
+    def close(self) -> None:
+        if self._conn is not None and not self._conn.closed:
+            self._conn.close()
+        self._conn = None
+
+    def reset(self) -> None:
+        """Forget a broken connection so that the next use opens a new one."""
+        if self._conn is not None:
+            with suppress(psycopg2.Error):
+                self._conn.close()
+        self._conn = None
+
+    def _rollback_quietly(self) -> None:
+        conn = self._conn
+        if conn is None or conn.closed:
+            return
+        try:
+            conn.rollback()
+        except psycopg2.Error:
+            self.reset()

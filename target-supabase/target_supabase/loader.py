@@ -1,0 +1,167 @@
+"""One batch, one transaction: COPY into a temporary table, then merge into the real one.
+
+Nothing here keeps session state between transactions: the staging table is created and dropped
+(ON COMMIT DROP) inside the batch's transaction, as Supabase's transaction pooler requires.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg2.extensions
+from psycopg2 import sql
+from psycopg2.extras import execute_values
+
+from target_supabase.encoding import dump_json
+
+STAGE = sql.Identifier("_target_supabase_stage")
+ORDINAL = sql.Identifier("_target_supabase_ordinal")
+COPY_CHUNK_BYTES = 1 << 20
+
+
+@dataclass
+class TableLoad:
+    """How one stream's rows go into its table."""
+
+    table: sql.Identifier
+    columns: Sequence[str]
+    primary_key: Sequence[str] = ()
+    replication_column: str | None = None
+    upsert: bool = True
+
+    def names(self, prefix: str | None = None) -> sql.Composable:
+        return sql.SQL(", ").join(_column(name, prefix) for name in self.columns)
+
+
+@dataclass
+class Batch:
+    """Encoded COPY lines (None where superseded), rejected records, parents to replace."""
+
+    lines: list[str | None] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    parent_resets: list[dict[str, Any]] = field(default_factory=list)
+
+
+def load(cur: psycopg2.extensions.cursor, target: TableLoad, lines: Sequence[str | None]) -> None:
+    """Stage `lines` and merge them into the table."""
+    stage_columns = sql.SQL(", ").join([ORDINAL, *map(sql.Identifier, target.columns)])
+    cur.execute(
+        sql.SQL(
+            "CREATE TEMPORARY TABLE {} ON COMMIT DROP AS "
+            "SELECT NULL::bigint AS {}, {} FROM {} WITH NO DATA"
+        ).format(STAGE, ORDINAL, target.names(), target.table)
+    )
+    data = io.StringIO("".join(line for line in lines if line is not None))
+    copy = sql.SQL("COPY {} ({}) FROM STDIN").format(STAGE, stage_columns)
+    cur.copy_expert(copy, data, size=COPY_CHUNK_BYTES)
+    cur.execute(merge_statement(target))
+
+
+def merge_statement(target: TableLoad) -> sql.Composable:
+    if not (target.upsert and target.primary_key):
+        return sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ORDER BY {}").format(
+            target.table, target.names(), target.names(), STAGE, ORDINAL
+        )
+    keys = sql.SQL(", ").join(map(sql.Identifier, target.primary_key))
+    order: list[sql.Composable] = [*map(sql.Identifier, target.primary_key)]
+    if target.replication_column:
+        order.append(
+            sql.SQL("{} DESC NULLS LAST").format(sql.Identifier(target.replication_column))
+        )
+    order.append(sql.SQL("{} DESC").format(ORDINAL))
+    select = sql.SQL("SELECT DISTINCT ON ({}) {} FROM {} ORDER BY {}").format(
+        keys, target.names(), STAGE, sql.SQL(", ").join(order)
+    )
+    return sql.SQL("INSERT INTO {} AS t ({}) {} ON CONFLICT ({}) {}").format(
+        target.table, target.names(), select, keys, _on_conflict(target)
+    )
+
+
+def _on_conflict(target: TableLoad) -> sql.Composable:
+    updated = [name for name in target.columns if name not in target.primary_key]
+    if not updated:
+        return sql.SQL("DO NOTHING")
+    assignments = sql.SQL(", ").join(
+        sql.SQL("{} = EXCLUDED.{}").format(sql.Identifier(name), sql.Identifier(name))
+        for name in updated
+    )
+    if not target.replication_column:
+        return sql.SQL("DO UPDATE SET {}").format(assignments)
+    # A row is never overwritten by an older version of itself.
+    rk = sql.Identifier(target.replication_column)
+    guard = sql.SQL("t.{rk} IS NULL OR EXCLUDED.{rk} >= t.{rk}").format(rk=rk)
+    return sql.SQL("DO UPDATE SET {} WHERE {}").format(assignments, guard)
+
+
+def truncate(cur: psycopg2.extensions.cursor, table: sql.Identifier) -> None:
+    # TRUNCATE, never DROP: grants and RLS policies on the table survive an overwrite.
+    cur.execute(sql.SQL("TRUNCATE {}").format(table))
+
+
+def delete_children(
+    cur: psycopg2.extensions.cursor,
+    table: sql.Identifier,
+    parent_columns: Sequence[str],
+    parents: Sequence[dict[str, Any]],
+) -> None:
+    """Delete every row of `table` whose parent key is one of `parents` (column → value)."""
+    if not parents:
+        return
+    match = sql.SQL(" AND ").join(
+        sql.SQL("t.{c} = p.{c}").format(c=sql.Identifier(name)) for name in parent_columns
+    )
+    cur.execute(
+        sql.SQL(
+            "DELETE FROM {} AS t USING json_populate_recordset(NULL::{}, %s) AS p WHERE {}"
+        ).format(table, table, match),
+        (dump_json(list(parents)),),
+    )
+
+
+def soft_delete(
+    cur: psycopg2.extensions.cursor,
+    table: sql.Identifier,
+    key_columns: Sequence[str],
+    deleted_at_column: str,
+    rows: Sequence[dict[str, Any]],
+) -> int:
+    """Set `deleted_at_column` on the rows of `table` matching `rows` by key; return how many."""
+    if not rows:
+        return 0
+    match = sql.SQL(" AND ").join(
+        sql.SQL("t.{c} = d.{c}").format(c=sql.Identifier(name)) for name in key_columns
+    )
+    column = sql.Identifier(deleted_at_column)
+    cur.execute(
+        sql.SQL(
+            "UPDATE {} AS t SET {} = d.{} FROM json_populate_recordset(NULL::{}, %s) AS d "
+            "WHERE {} AND t.{} IS DISTINCT FROM d.{}"
+        ).format(table, column, column, table, match, column, column),
+        (dump_json(list(rows)),),
+    )
+    return int(cur.rowcount)
+
+
+def insert_rejected(
+    cur: psycopg2.extensions.cursor,
+    table: sql.Identifier,
+    sync_log_id: int | None,
+    stream: str,
+    rejected: Sequence[tuple[str, str]],
+) -> None:
+    """Store records that failed validation (record as JSON text, error)."""
+    if not rejected:
+        return
+    execute_values(
+        cur,
+        sql.SQL("INSERT INTO {} (sync_log_id, stream, record, error) VALUES %s").format(table),
+        [(sync_log_id, stream, record, error) for record, error in rejected],
+        template="(%s, %s, %s::jsonb, %s)",
+    )
+
+
+def _column(name: str, prefix: str | None) -> sql.Composable:
+    return sql.Identifier(prefix, name) if prefix else sql.Identifier(name)

@@ -1,0 +1,126 @@
+"""The `sync_logs` table: one row per run, from `running` to `success`, `failed` or `incomplete`.
+
+The tap's STATE carries a `sync` marker (docs/architecture.md): `type` becomes `sync_type`, and
+`complete: true` on the last STATE tells a finished run from an interrupted one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from psycopg2 import sql
+
+from target_supabase.connection import Database
+from target_supabase.encoding import dump_json
+
+UNKNOWN_SYNC_TYPE = "unknown"
+# sync_logs columns counting the records of these streams (the tap's stream names).
+COUNTED_STREAMS = {
+    "conversations_synced": "conversations",
+    "messages_synced": "conversation_parts",
+    "users_synced": "contacts",
+}
+
+
+@dataclass
+class RunTotals:
+    """What has been committed so far in this run."""
+
+    records_by_stream: Counter[str] = field(default_factory=Counter)
+    rejected_records: int = 0
+    nul_characters_removed: int = 0
+
+    def add(self, stream: str, records: int, rejected: int, nul_removed: int) -> None:
+        self.records_by_stream[stream] += records
+        self.rejected_records += rejected
+        self.nul_characters_removed += nul_removed
+
+
+@dataclass
+class SyncMarker:
+    """The tap's `sync` object in the latest STATE, if any."""
+
+    seen: bool = False
+    sync_type: str = UNKNOWN_SYNC_TYPE
+    complete: bool = False
+    run_id: str | None = None
+
+    def observe(self, state: Mapping[str, Any]) -> None:
+        marker = state.get("sync") if isinstance(state, Mapping) else None
+        if not isinstance(marker, Mapping):
+            return
+        self.seen = True
+        self.sync_type = str(marker.get("type") or UNKNOWN_SYNC_TYPE)
+        self.complete = marker.get("complete") is True
+        self.run_id = marker.get("run_id") or self.run_id
+
+    def final_status(self) -> str:
+        return "incomplete" if self.seen and not self.complete else "success"
+
+
+class SyncLog:
+    """Writes this run's row; each write is its own short transaction."""
+
+    def __init__(self, db: Database, table: sql.Identifier, metadata: Mapping[str, Any]) -> None:
+        self._db = db
+        self._table = table
+        self._metadata = dict(metadata)
+        self.row_id: int | None = None
+        self.marker = SyncMarker()
+        self.totals = RunTotals()
+
+    def start(self) -> None:
+        self._metadata.setdefault("target_run_id", str(uuid.uuid4()))
+        with self._db.transaction(what="starting the sync log") as cur:
+            cur.execute(
+                sql.SQL(
+                    "INSERT INTO {} (status, sync_type, metadata) VALUES ('running', %s, %s) "
+                    "RETURNING id"
+                ).format(self._table),
+                (UNKNOWN_SYNC_TYPE, dump_json(self._metadata)),
+            )
+            row = cur.fetchone()
+            self.row_id = int(row[0]) if row else None
+
+    def checkpoint(self, state: Any) -> None:
+        """Counts and last state after a commit; the run is still `running`."""
+        self._update("running", state=state)
+
+    def finish(self, status: str, state: Any, error: str | None = None) -> None:
+        self._update(status, state=state, error=error, completed=True)
+
+    def _update(
+        self, status: str, state: Any, error: str | None = None, completed: bool = False
+    ) -> None:
+        if self.row_id is None:
+            return
+        totals = self.totals
+        counts = {column: totals.records_by_stream[s] for column, s in COUNTED_STREAMS.items()}
+        assignments = sql.SQL(", ").join(
+            sql.SQL("{} = %s").format(sql.Identifier(column)) for column in counts
+        )
+        statement = sql.SQL(
+            "UPDATE {} SET status = %s, sync_type = %s, run_id = %s, {}, "
+            "records_by_stream = %s, rejected_records = %s, nul_characters_removed = %s, "
+            "state = %s, error_message = coalesce(%s, error_message), "
+            "completed_at = CASE WHEN %s THEN now() END WHERE id = %s"
+        ).format(self._table, assignments)
+        params = (
+            status,
+            self.marker.sync_type,
+            self.marker.run_id,
+            *counts.values(),
+            dump_json(dict(totals.records_by_stream)),
+            totals.rejected_records,
+            totals.nul_characters_removed,
+            None if state is None else dump_json(state),
+            error,
+            completed,
+            self.row_id,
+        )
+        with self._db.transaction(what="updating the sync log") as cur:
+            cur.execute(statement, params)

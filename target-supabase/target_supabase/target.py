@@ -1,0 +1,264 @@
+"""The Singer target: routes messages to sinks, checkpoints, and keeps the sync log."""
+
+from __future__ import annotations
+
+import copy
+import sys
+import time
+from collections.abc import Sequence
+from types import FrameType
+from typing import Any
+
+from psycopg2 import sql
+from singer_sdk.target_base import Target
+
+from target_supabase.catalog import ensure_table, table_exists
+from target_supabase.connection import Database, scrub, secrets_of
+from target_supabase.ddl import TableSpec, preamble_statements, support_table_specs
+from target_supabase.loader import delete_children
+from target_supabase.names import fit_identifier, table_name
+from target_supabase.settings import CONFIG_SCHEMA, LoadSettings
+from target_supabase.sink import SoftDeleteSink, TableSink, ValidatingSink
+from target_supabase.sync_log import SyncLog
+
+if sys.version_info >= (3, 12):
+    from typing import override
+else:
+    from typing_extensions import override
+
+_REJECTION_LOG_LIMIT = 20
+
+
+class TerminatedError(RuntimeError):
+    """The target received SIGTERM or SIGINT."""
+
+
+class TargetSupabase(Target):
+    """Loads Singer streams into Supabase (PostgreSQL) with COPY and upserts."""
+
+    name = "target-supabase"
+    config_jsonschema = CONFIG_SCHEMA
+    default_sink_class = TableSink
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.settings = LoadSettings.from_config(self.config)
+        self.db = Database(self.config)
+        self._secrets = secrets_of(self.config)
+        support = {spec.name: spec for spec in support_table_specs(self.settings)}
+        self._support_specs = list(support.values())
+        prefix = self.settings.table_prefix
+        self.rejected_table = self.table_ident(fit_identifier(prefix + "rejected_records"))
+        self.sync_log = SyncLog(
+            self.db,
+            self.table_ident(fit_identifier(prefix + "sync_logs")),
+            {"target": self.name, "target_version": self.plugin_version},
+        )
+        self._started = False
+        self._bookmark_properties: dict[str, list[str]] = {}
+        self._resets: dict[str, dict[tuple, dict[str, Any]]] = {}
+        self._truncated: set[str] = set()
+        self._rows_since_checkpoint = 0
+        self._last_checkpoint = time.monotonic()
+        self._emitted_state: Any = None
+        self._rejections_logged = 0
+
+    # --- the run ---
+
+    @override  # type: ignore[misc]  # final in the SDK
+    def listen(self, file_input: Any = None) -> None:
+        # Overridden (the SDK marks it final) so that every failure reaches the sync log.
+        try:
+            super().listen(file_input)
+        except BaseException as exc:
+            self._record_failure(exc)
+            raise
+        finally:
+            self.db.close()
+
+    def _start_run(self) -> None:
+        if self._started:
+            return
+        self._started = True
+        with self.db.transaction(what="creating the target's tables") as cur:
+            for statement in preamble_statements(self.settings):
+                cur.execute(statement)
+        for spec in self._support_specs:
+            ensure_table(self.db, spec, self.settings)
+        self.sync_log.start()
+        self._last_checkpoint = time.monotonic()
+
+    @override
+    def process_endofpipe(self) -> None:
+        self._start_run()
+        self.checkpoint()
+        for sink in [*self._sinks_to_clear, *self._sinks_active.values()]:
+            sink.clean_up()
+        status = self.sync_log.marker.final_status()
+        self.sync_log.finish(status, state=self._emitted_state)
+        self.logger.info("Run finished: %s", status)
+
+    def _record_failure(self, exc: BaseException) -> None:
+        if not self._started:
+            return
+        message = scrub(str(exc) or type(exc).__name__, self._secrets)
+        self.db.reset()
+        try:
+            self.sync_log.finish("failed", state=self._emitted_state, error=message)
+        except Exception as log_exc:
+            self.logger.warning("Could not record the failure in the sync log: %s", log_exc)
+
+    @override
+    def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
+        # No draining from inside a signal handler (it may interrupt a COPY): stop here; what
+        # was committed is covered by the last emitted state.
+        msg = f"terminated by signal {signum}"
+        raise TerminatedError(msg)
+
+    # --- messages ---
+
+    @override
+    def _process_schema_message(self, message_dict: dict) -> None:
+        self._start_run()
+        bookmarks = message_dict.get("bookmark_properties")
+        if bookmarks:
+            self._bookmark_properties[message_dict["stream"]] = list(bookmarks)
+        super()._process_schema_message(message_dict)
+
+    @override
+    def _process_record_message(self, message_dict: dict) -> None:
+        super()._process_record_message(message_dict)
+        self._rows_since_checkpoint += 1
+
+    @override
+    def _process_state_message(self, message_dict: dict) -> None:
+        self._assert_line_requires(message_dict, requires={"value"})
+        self._start_run()
+        self._latest_state = message_dict["value"]
+        self.sync_log.marker.observe(self._latest_state or {})
+        if self._checkpoint_due():
+            self.checkpoint()
+
+    @override
+    def _handle_max_record_age(self) -> None:
+        """Checkpoints happen on STATE messages (see _checkpoint_due), not by record age."""
+
+    def _checkpoint_due(self) -> bool:
+        rows = int(self.config.get("checkpoint_rows") or 50000)
+        seconds = float(self.config.get("batch_max_seconds") or 30)
+        elapsed = time.monotonic() - self._last_checkpoint
+        return self._rows_since_checkpoint >= rows or elapsed >= seconds
+
+    def checkpoint(self) -> None:
+        """Commit everything read so far, then record and emit the latest state."""
+        self._drain_everything()
+        state = copy.deepcopy(self._latest_state)
+        self.sync_log.checkpoint(state if state is not None else self._emitted_state)
+        if state is not None and state != self._emitted_state:
+            self._write_state_message(state)
+            self._emitted_state = state
+        self._rows_since_checkpoint = 0
+        self._last_checkpoint = time.monotonic()
+
+    def _drain_everything(self) -> None:
+        for sink in self._sinks_to_clear:
+            self._drain(sink)
+        self._sinks_to_clear = []
+        sinks = list(self._sinks_active.values())
+        for sink in sinks:
+            if not isinstance(sink, SoftDeleteSink):
+                self._drain(sink)
+        self._apply_orphan_resets()
+        for sink in sinks:
+            if isinstance(sink, SoftDeleteSink):
+                self._drain(sink)
+
+    def _drain(self, sink: Any) -> None:
+        if not isinstance(sink, ValidatingSink) or not sink.has_work():
+            return
+        if sink.current_size:
+            self.drain_one(sink)
+        else:
+            sink.flush()
+
+    def drain_stream(self, stream: str) -> None:
+        """Commit what is buffered for `stream` (before rows that depend on it)."""
+        sink = self._sinks_active.get(stream)
+        if sink is not None:
+            self._drain(sink)
+
+    def before_table_change(self, stream: str) -> None:
+        """A new sink for `stream` may alter its table: commit the old sink's rows first."""
+        for sink in self._sinks_to_clear:
+            if sink.stream_name == stream:
+                self._drain(sink)
+
+    # --- sinks ---
+
+    @override
+    def get_sink_class(self, stream_name: str) -> type[ValidatingSink]:
+        if stream_name in self.settings.soft_deletes:
+            return SoftDeleteSink
+        return TableSink
+
+    def replication_key_of(self, stream: str) -> str | None:
+        bookmarks = self._bookmark_properties.get(stream) or []
+        return bookmarks[0] if len(bookmarks) == 1 else None
+
+    def table_ident(self, name: str) -> sql.Identifier:
+        return sql.Identifier(self.settings.schema, name)
+
+    def needs_truncate(self, spec: TableSpec) -> bool:
+        return self.settings.load_method == "overwrite" and spec.name not in self._truncated
+
+    def truncated(self, spec: TableSpec) -> None:
+        self._truncated.add(spec.name)
+
+    def log_rejection(self, stream: str, error: str) -> None:
+        if self._rejections_logged < _REJECTION_LOG_LIMIT:
+            self.logger.warning("Rejected a record of stream %s: %s", stream, error)
+        self._rejections_logged += 1
+
+    # --- replaced sets (children replaced per parent key) ---
+
+    def children_of(self, parent: str) -> list[str]:
+        return [
+            child
+            for child, spec in self.settings.replace_sets.items()
+            if spec.parent_stream == parent
+        ]
+
+    def note_parent(self, parent: str, record: dict) -> None:
+        """A parent record arrived: the next rows of its children replace the current ones."""
+        for child in self.children_of(parent):
+            keys = self.settings.replace_sets[child].parent_keys
+            values = tuple(record.get(key) for key in keys)
+            columns = {fit_identifier(key): value for key, value in zip(keys, values, strict=True)}
+            self._resets.setdefault(child, {})[values] = columns
+            sink = self._sinks_active.get(child)
+            if isinstance(sink, TableSink):
+                sink.supersede(values)
+
+    def has_resets(self, child: str) -> bool:
+        return bool(self._resets.get(child))
+
+    def take_resets(self, child: str) -> list[dict[str, Any]]:
+        return list(self._resets.pop(child, {}).values())
+
+    def _apply_orphan_resets(self) -> None:
+        """Parents whose children never arrived this run: their old children go."""
+        for child in [c for c in self._resets if c not in self._sinks_active]:
+            resets = self.take_resets(child)
+            spec = self.settings.replace_sets[child]
+            table = self.table_ident(
+                table_name(child, self.settings.table_prefix, self.settings.table_names)
+            )
+            keys = [fit_identifier(key) for key in spec.parent_keys]
+            timeout = self.settings.statement_timeout_seconds
+            with self.db.transaction(timeout, what=f"replacing rows of {child}") as cur:
+                if table_exists(cur, table):
+                    delete_children(cur, table, keys, resets)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    TargetSupabase.cli(argv)

@@ -1,0 +1,73 @@
+"""Record validation with a compiled validator (jsonschema-rs).
+
+Validation is the main per-record cost of SDK targets (the SDK's default is the pure-Python
+`jsonschema` package). Of the string formats only `date-time`, `date` and `time` are checked:
+they are the ones PostgreSQL would refuse at load time; others (`email`, `uri`...) say nothing
+about whether a row can be stored.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import jsonschema_rs
+from singer_sdk.exceptions import InvalidJSONSchema, InvalidRecord
+from singer_sdk.sinks.core import BaseJSONSchemaValidator
+
+
+def _parses(parse: Callable[[str], object]) -> Callable[[str], bool]:
+    def check(text: str) -> bool:
+        try:
+            # Python 3.10's fromisoformat does not read a trailing "Z" (UTC); 3.11+ does.
+            parse(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+        except ValueError:
+            return False
+        return True
+
+    return check
+
+
+# ISO 8601 as PostgreSQL reads it (a date-time without an offset is accepted, as in PostgreSQL),
+# rather than strict RFC 3339.
+FORMAT_CHECKS = {
+    "date-time": _parses(datetime.datetime.fromisoformat),
+    "date": _parses(datetime.date.fromisoformat),
+    "time": _parses(datetime.time.fromisoformat),
+}
+CHECKED_FORMATS = set(FORMAT_CHECKS)
+
+
+class FastValidator(BaseJSONSchemaValidator):
+    """Validates records; raises the SDK's InvalidRecord with a readable message."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        super().__init__(schema)
+        try:
+            self._validator = jsonschema_rs.validator_for(
+                without_unchecked_formats(schema), validate_formats=True, formats=FORMAT_CHECKS
+            )
+        except (ValueError, jsonschema_rs.ValidationError) as exc:
+            msg = f"Schema Validation Error: {exc}"
+            raise InvalidJSONSchema(msg) from exc
+
+    def validate(self, record: dict[str, Any]) -> None:
+        if self._validator.is_valid(record):
+            return
+        error = next(self._validator.iter_errors(record))
+        path = "/".join(str(part) for part in error.instance_path) or "(record)"
+        raise InvalidRecord(f"{path}: {error.message}", record)
+
+
+def without_unchecked_formats(schema: Any) -> Any:
+    """A copy of `schema` keeping only the `format` keywords we check."""
+    if isinstance(schema, Mapping):
+        return {
+            key: without_unchecked_formats(value)
+            for key, value in schema.items()
+            if not (key == "format" and value not in CHECKED_FORMATS and isinstance(value, str))
+        }
+    if isinstance(schema, list):
+        return [without_unchecked_formats(item) for item in schema]
+    return schema
