@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from singer_sdk.exceptions import ConfigValidationError
 
 from tap_intercom.client import REGION_URLS
 from tap_intercom.settings import API_VERSIONS, config_errors
+from tap_intercom.tap import TapIntercom
 
-DEFAULTS = {"region": "us", "api_version": "2.16", "request_timeout": 30}
 # The user's familiar variable from the standalone script, honoured when the setting is unset.
 TOKEN_FALLBACK_ENV = "INTERCOM_ACCESS_TOKEN"
 TOKEN_HELP = (
@@ -59,13 +60,12 @@ def fail(name: str, message: str) -> CheckResult:
 
 
 def base_url(config: Mapping[str, Any]) -> str:
-    return str(config.get("api_url") or REGION_URLS[str(config["region"])]).rstrip("/")
+    return str(config.get("api_url") or REGION_URLS[str(config.get("region") or "us")]).rstrip("/")
 
 
 def check_intercom(config: Mapping[str, Any]) -> list[CheckResult]:
     """Every Intercom check, in order; stops early when a later check cannot run."""
-    config = {**DEFAULTS, **{k: v for k, v in config.items() if v not in (None, "")}}
-    problems = check_settings(config)
+    config, problems = validated(config)
     if problems:
         return problems
     try:
@@ -85,12 +85,21 @@ def check_intercom(config: Mapping[str, Any]) -> list[CheckResult]:
     return results
 
 
-def check_settings(config: Mapping[str, Any]) -> list[CheckResult]:
-    """The tap's own config validation, before any request."""
-    problems = [fail("intercom settings", error) for error in config_errors(config)]
-    if not config.get("access_token"):
-        problems.insert(0, fail("intercom token", f"access_token is not set: {TOKEN_HELP}"))
-    return problems
+def validated(config: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckResult]]:
+    """The tap's own validation (config schema and cross-field rules), before any request; the
+    config comes back with the schema's defaults filled in."""
+    problems = []
+    candidate = dict(config)
+    if not candidate.get("access_token"):
+        problems.append(fail("intercom token", f"access_token is not set: {TOKEN_HELP}"))
+        candidate["access_token"] = "unset"
+    try:
+        candidate = dict(TapIntercom(config=candidate, validate_config=True).config)
+    except ConfigValidationError as error:
+        problems += [fail("intercom settings", str(message)) for message in error.errors]
+    else:
+        problems += [fail("intercom settings", message) for message in config_errors(candidate)]
+    return candidate, problems
 
 
 def fetch_me(config: Mapping[str, Any]) -> requests.Response:
@@ -100,7 +109,7 @@ def fetch_me(config: Mapping[str, Any]) -> requests.Response:
         "Accept": "application/json",
         "Intercom-Version": str(config["api_version"]),
     }
-    timeout = float(config["request_timeout"])
+    timeout = float(config.get("request_timeout") or 60)
     return requests.get(f"{base_url(config)}/me", headers=headers, timeout=timeout)
 
 
@@ -155,7 +164,7 @@ def check_region(config: Mapping[str, Any], me: Mapping[str, Any]) -> CheckResul
     actual = str((me.get("app") or {}).get("region") or "").lower()
     if config.get("api_url"):
         return ok("intercom region", f"api_url {base_url(config)} overrides region")
-    configured = str(config["region"]).lower()
+    configured = str(config.get("region") or "us").lower()
     if not actual:
         return warn(
             "intercom region", f"Intercom did not say the workspace's region ({configured})"
@@ -179,7 +188,7 @@ def check_rate_limit(config: Mapping[str, Any], headers: Mapping[str, str]) -> C
         return warn("intercom rate limit", message)
     headroom = f"{remaining} of {limit} requests left in this 10-second window"
     headroom += f" (about {limit * 6} per minute)"
-    if remaining < limit * LOW_HEADROOM_FRACTION:
+    if remaining <= limit * LOW_HEADROOM_FRACTION:
         fix = (
             "other apps of this workspace share the budget; syncs will be slower until it frees up"
         )
@@ -203,8 +212,6 @@ def load_config(config_args: Sequence[str]) -> dict[str, Any]:
 
 
 def env_config() -> dict[str, Any]:
-    from tap_intercom.tap import TapIntercom
-
     tap = TapIntercom(config={}, parse_env_config=True, validate_config=False)
     return dict(tap.config)
 

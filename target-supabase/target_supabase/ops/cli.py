@@ -60,7 +60,13 @@ def run_apply_schema(config: dict, catalog_path: str, print_only: bool) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    config = load_config(args.config or ["ENV"])
+    config, errors = load_config(args.config or ["ENV"])
+    if errors and args.command == "check":
+        return print_report("Database", db_check.check_settings(config, errors))
+    if errors:
+        for error in errors:
+            print(f"target-supabase-ops {args.command}: {error}", file=sys.stderr)
+        return 1
     try:
         if args.command == "check":
             return run_check(config)

@@ -72,9 +72,18 @@ CONNECT_ERROR_HINTS = [
 ]
 
 
-def check_database(config: Mapping[str, Any]) -> list[CheckResult]:
+def check_settings(config: Mapping[str, Any], errors: list[str]) -> list[CheckResult]:
+    """The target's own validation errors; a missing connection explained first."""
+    results = [fail("database settings", error) for error in errors]
     if not any(config.get(key) for key in ("database_url", "host")):
-        return [fail("database settings", f"no database configured: {URL_HELP}")]
+        results.insert(0, fail("database settings", f"no database configured: {URL_HELP}"))
+    return results
+
+
+def check_database(config: Mapping[str, Any]) -> list[CheckResult]:
+    problems = check_settings(config, [])
+    if problems:
+        return problems
     try:
         conn = database.connect(config)
     except psycopg2.Error as error:
