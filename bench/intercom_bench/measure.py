@@ -45,9 +45,12 @@ def run_measured(
         stderr_path.open("wb") as stderr,
     ):
         started = time.perf_counter()
-        process = subprocess.Popen(
-            list(argv), stdin=stdin, stdout=stdout, stderr=stderr, env=env, cwd=cwd
-        )
+        try:
+            process = subprocess.Popen(
+                list(argv), stdin=stdin, stdout=stdout, stderr=stderr, env=env, cwd=cwd
+            )
+        except OSError as error:
+            return Measured(0.0, 0.0, 127, f"cannot start {argv[0]}: {error.strerror}")
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)

@@ -64,7 +64,7 @@ def package_version(venv: Path, package: str) -> str:
 
 def versions(tools: Tools) -> dict[str, str]:
     return {
-        "tap-intercom (ours)": package_version(tools.project_venv, "tap-intercom"),
+        "tap-intercom (ours)": package_version(tools.project_venv, "tap-intercom-supabase"),
         "target-supabase (ours)": package_version(tools.project_venv, "target-supabase"),
         "singer-sdk (ours)": package_version(tools.project_venv, "singer-sdk"),
         TARGET_POSTGRES_PACKAGE: package_version(

@@ -1,0 +1,407 @@
+"""Write bench/RESULTS.md: medians, ranges and ratios of what was measured, nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from intercom_bench.extract_bench import ExtractRun
+from intercom_bench.load_bench import PHASES, LoadRun
+from intercom_bench.settings import Settings
+from intercom_bench.summary import Spread, ratio, show, show_ratio, verdict
+
+OURS_TARGET = "target-supabase"
+OURS_TAP = "tap-intercom"
+PEER_TAP = "singer-io tap-intercom"
+TARGET_RSS_GOAL_MB = 250
+TAP_RSS_GOAL_MB = 200
+
+Run = TypeVar("Run", LoadRun, ExtractRun)
+
+
+@dataclass
+class FileInfo:
+    conversations: int
+    records: int
+    megabytes: float
+
+
+@dataclass
+class BenchResults:
+    started_at: str
+    finished_at: str
+    command: str
+    settings: Settings
+    machine: dict[str, str]
+    versions: dict[str, str]
+    files: dict[int, FileInfo] = field(default_factory=dict)
+    load_runs: list[LoadRun] = field(default_factory=list)
+    growth_load_runs: list[LoadRun] = field(default_factory=list)
+    extract_runs: list[ExtractRun] = field(default_factory=list)
+    growth_extract_runs: list[ExtractRun] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def spread(runs: Iterable[Run], value: Callable[[Run], float]) -> Spread | None:
+    return Spread.of(value(run) for run in runs if run.measured.ok)
+
+
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(row) + " |" for row in rows]
+
+
+def runs_ok(runs: list[Run]) -> str:
+    return f"{sum(run.measured.ok for run in runs)}/{len(runs)}"
+
+
+# Loading
+
+
+def load_group(runs: list[LoadRun], contender: str, phase: str) -> list[LoadRun]:
+    return [run for run in runs if run.contender == contender and run.phase == phase]
+
+
+def rows_in_tables(runs: list[LoadRun]) -> str:
+    seen = {tuple(sorted(run.rows_after.items())) for run in runs}
+    return "; ".join(
+        ", ".join(f"{stream} {count if count is not None else 'no table'}" for stream, count in s)
+        for s in seen
+    )
+
+
+def load_section(results: BenchResults) -> list[str]:
+    runs = results.load_runs
+    if not runs:
+        return []
+    info = results.files[results.settings.load_conversations]
+    lines = [
+        "## Loading (the target)",
+        "",
+        f"Input: {info.conversations:,} conversations, {info.records:,} records, "
+        f"{info.megabytes:,.0f} MB of Singer messages (one file, generated once, read from disk "
+        "by each contender). Each contender loads it into a fresh database of the same "
+        "PostgreSQL server, then loads it again over its full tables (every row an update).",
+        "",
+    ]
+    contenders = list(dict.fromkeys(run.contender for run in runs))
+    rows = []
+    for phase in PHASES:
+        for contender in contenders:
+            group = load_group(runs, contender, phase)
+            if not group:
+                continue
+            rows.append(
+                [
+                    contender,
+                    phase,
+                    show(spread(group, lambda r: r.rows_per_second)),
+                    show(spread(group, lambda r: r.measured.wall_seconds), 1, " s"),
+                    show(spread(group, lambda r: r.measured.peak_rss_mb), 0, " MB"),
+                    rows_in_tables(group),
+                    runs_ok(group),
+                ]
+            )
+    header = ["contender", "load", "rows/s", "wall", "peak RSS", "rows in tables after", "ok"]
+    lines += table(header, rows)
+    lines += ["", "Medians, with the range over the runs in brackets.", ""]
+    lines += load_ratios(runs)
+    return lines
+
+
+def load_ratios(runs: list[LoadRun]) -> list[str]:
+    lines = ["### Ratios and goals", ""]
+    rows = []
+    for phase in PHASES:
+        ours = spread(load_group(runs, OURS_TARGET, phase), lambda r: r.rows_per_second)
+        for peer in ("target-postgres defaults", "target-postgres fastest", "psql limit"):
+            theirs = spread(load_group(runs, peer, phase), lambda r: r.rows_per_second)
+            rows.append([f"{OURS_TARGET} / {peer}", phase, show_ratio(ratio(ours, theirs))])
+    lines += table(["ratio of rows/s (medians)", "load", "value"], rows)
+    first = PHASES[0]
+    ours = spread(load_group(runs, OURS_TARGET, first), lambda r: r.rows_per_second)
+    defaults = spread(
+        load_group(runs, "target-postgres defaults", first), lambda r: r.rows_per_second
+    )
+    limit = spread(load_group(runs, "psql limit", first), lambda r: r.rows_per_second)
+    rss = spread([r for r in runs if r.contender == OURS_TARGET], lambda r: r.measured.peak_rss_mb)
+    vs_defaults, vs_limit = ratio(ours, defaults), ratio(ours, limit)
+    lines += [
+        "",
+        f"- Goal ≥ 6x target-postgres defaults (first load): "
+        f"{show_ratio(vs_defaults)} → {verdict(None if vs_defaults is None else vs_defaults >= 6)}",
+        f"- Goal ≥ 40% of the psql limit (first load): {show_ratio(vs_limit, as_percent=True)} → "
+        f"{verdict(None if vs_limit is None else vs_limit >= 0.4)}",
+        f"- Goal peak RSS < {TARGET_RSS_GOAL_MB} MB: highest {show_max(rss)} → "
+        f"{verdict(None if rss is None else rss.high < TARGET_RSS_GOAL_MB)} "
+        "(see also Growth)",
+        "",
+    ]
+    return lines
+
+
+def show_max(value: Spread | None) -> str:
+    return f"{value.high:,.0f} MB" if value else "—"
+
+
+# Extracting
+
+
+def extract_group(runs: list[ExtractRun], contender: str, label: str) -> list[ExtractRun]:
+    return [r for r in runs if r.contender == contender and r.scenario.label == label]
+
+
+def extract_rows(runs: list[ExtractRun]) -> list[list[str]]:
+    rows = []
+    keys = dict.fromkeys((r.scenario.label, r.contender) for r in runs)
+    for label, contender in keys:
+        group = extract_group(runs, contender, label)
+        scenario = group[0].scenario
+        rows.append(
+            [
+                contender,
+                f"{scenario.conversations:,} conv., {scenario.limit_per_minute:,}/min "
+                f"({scenario.rate_limit_per_10s:,} per 10 s)",
+                show(spread(group, lambda r: r.conversations_per_second), 1),
+                show(spread(group, lambda r: r.records_per_second)),
+                show(spread(group, lambda r: r.requests_per_second), 1),
+                show(spread(group, lambda r: r.share_of_limit * 100), 0, "%"),
+                show(spread(group, lambda r: r.rate_limited)),
+                show(spread(group, lambda r: r.measured.peak_rss_mb), 0, " MB"),
+                f"{sum(r.exact for r in group)}/{len(group)}",
+            ]
+        )
+    return rows
+
+
+def extract_section(results: BenchResults) -> list[str]:
+    runs = results.extract_runs
+    if not runs:
+        return []
+    s = results.settings
+    lines = [
+        "## Extracting (the tap)",
+        "",
+        f"The project's fake Intercom, {s.latency_ms} ms latency on every request, rate limit per "
+        "10-second window as Intercom enforces it; a fresh fake for every run. Streams: "
+        "conversations with their parts. Rates are over the tap's whole wall time (start-up "
+        "included). 'exact' = the run emitted every conversation id and part id of the fake's "
+        "ground truth, no other, none twice.",
+        "",
+    ]
+    header = [
+        "contender",
+        "workspace, limit",
+        "conversations/s",
+        "records/s",
+        "requests/s",
+        "of the limit",
+        "429s",
+        "peak RSS",
+        "exact",
+    ]
+    lines += table(header, extract_rows(runs))
+    lines += ["", *extract_goals(results), ""]
+    return lines
+
+
+def extract_goals(results: BenchResults) -> list[str]:
+    runs = results.extract_runs
+    ours = spread(extract_group(runs, OURS_TAP, "fast"), lambda r: r.conversations_per_second)
+    theirs = spread(extract_group(runs, PEER_TAP, "fast"), lambda r: r.conversations_per_second)
+    speedup = ratio(ours, theirs)
+    paced = extract_group(runs, OURS_TAP, "paced")
+    share = spread(paced, lambda r: r.share_of_limit)
+    share_429 = spread(paced, lambda r: r.share_429)
+    rss = spread([r for r in runs if r.contender == OURS_TAP], lambda r: r.measured.peak_rss_mb)
+    paced_met = (
+        None
+        if share is None or share_429 is None
+        else (share.median >= 0.9 and share_429.median < 0.01)
+    )
+    return [
+        f"- Goal ≥ 8x the singer-io tap's conversations/s at "
+        f"{results.settings.fast_limit_per_minute:,}/min: {show_ratio(speedup)} → "
+        f"{verdict(None if speedup is None else speedup >= 8)}",
+        f"- Goal ≥ 90% of a {results.settings.paced_limit_per_minute:,}/min limit with < 1% "
+        f"429s: {show(share and scaled(share, 100), 0, '%')} of the limit, "
+        f"{show(share_429 and scaled(share_429, 100), 2, '%')} 429s → {verdict(paced_met)}",
+        f"- Goal peak RSS < {TAP_RSS_GOAL_MB} MB: highest {show_max(rss)} → "
+        f"{verdict(None if rss is None else rss.high < TAP_RSS_GOAL_MB)} (see also Growth)",
+    ]
+
+
+def scaled(value: Spread, factor: float) -> Spread:
+    return Spread(value.median * factor, value.low * factor, value.high * factor, value.count)
+
+
+# Growth
+
+
+def growth_section(results: BenchResults) -> list[str]:
+    if not results.growth_load_runs and not results.growth_extract_runs:
+        return []
+    lines = [
+        "## Growth",
+        "",
+        "Time should grow linearly with the size (constant time per conversation) and peak "
+        "memory should stay flat.",
+        "",
+    ]
+    if results.growth_load_runs:
+        lines += ["### target-supabase (first load into empty tables)", ""]
+        lines += table(
+            [
+                "conversations",
+                "records",
+                "wall",
+                "ms per 1,000 records",
+                "rows/s",
+                "peak RSS",
+                "ok",
+            ],
+            growth_load_rows(results),
+        )
+        lines.append("")
+    if results.growth_extract_runs:
+        lines += [f"### tap-intercom ({results.settings.fast_limit_per_minute:,}/min limit)", ""]
+        lines += table(
+            [
+                "conversations",
+                "wall",
+                "ms per conversation",
+                "conversations/s",
+                "peak RSS",
+                "exact",
+            ],
+            growth_extract_rows(results.growth_extract_runs),
+        )
+        lines.append("")
+    return lines
+
+
+def growth_load_rows(results: BenchResults) -> list[list[str]]:
+    rows = []
+    for size in sorted({r.conversations for r in results.growth_load_runs}):
+        group = [r for r in results.growth_load_runs if r.conversations == size]
+        rows.append(
+            [
+                f"{size:,}",
+                f"{group[0].records:,}",
+                show(spread(group, lambda r: r.measured.wall_seconds), 1, " s"),
+                show(spread(group, lambda r: r.measured.wall_seconds / r.records * 1e6), 0),
+                show(spread(group, lambda r: r.rows_per_second)),
+                show(spread(group, lambda r: r.measured.peak_rss_mb), 0, " MB"),
+                runs_ok(group),
+            ]
+        )
+    return rows
+
+
+def growth_extract_rows(runs: list[ExtractRun]) -> list[list[str]]:
+    rows = []
+    for size in sorted({r.scenario.conversations for r in runs}):
+        group = [r for r in runs if r.scenario.conversations == size]
+        rows.append(
+            [
+                f"{size:,}",
+                show(spread(group, lambda r: r.measured.wall_seconds), 1, " s"),
+                show(
+                    spread(
+                        group, lambda r: r.measured.wall_seconds / r.scenario.conversations * 1000
+                    ),
+                    1,
+                ),
+                show(spread(group, lambda r: r.conversations_per_second), 1),
+                show(spread(group, lambda r: r.measured.peak_rss_mb), 0, " MB"),
+                f"{sum(r.exact for r in group)}/{len(group)}",
+            ]
+        )
+    return rows
+
+
+# Whole document
+
+
+def header_section(results: BenchResults) -> list[str]:
+    s = results.settings
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {results.started_at} → {results.finished_at} (UTC), written by `bench/run.sh`.",
+        "",
+        f"Command: `{results.command}`",
+        "",
+        "| machine | |",
+        "|---|---|",
+        *(f"| {key} | {value} |" for key, value in results.machine.items()),
+        "",
+        "| software | version |",
+        "|---|---|",
+        *(f"| {key} | {value} |" for key, value in results.versions.items()),
+        "",
+        f"Sizes used: loading {s.load_conversations:,} conversations; extracting "
+        f"{s.extract_conversations:,} conversations at {s.fast_limit_per_minute:,}/min and "
+        f"{s.paced_conversations:,} at {s.paced_limit_per_minute:,}/min; growth (target) "
+        f"{sizes(s.growth_load_conversations)}; growth (tap) "
+        f"{sizes(s.growth_extract_conversations)}; each measurement repeated {s.repeats} times, "
+        "contenders alternating. `--issue-sizes` runs issue 7's sizes instead.",
+        "",
+    ]
+    return lines
+
+
+def sizes(values: tuple[int, ...]) -> str:
+    return ", ".join(f"{value:,}" for value in values)
+
+
+def failures_section(results: BenchResults) -> list[str]:
+    runs: list[LoadRun | ExtractRun] = [
+        *results.load_runs,
+        *results.growth_load_runs,
+        *results.extract_runs,
+        *results.growth_extract_runs,
+    ]
+    failed = [run for run in runs if not run.measured.ok]
+    if not failed:
+        return []
+    lines = [
+        "## Failed runs",
+        "",
+        "Not counted in the medians above. The last lines of stderr:",
+        "",
+    ]
+    seen: set[str] = set()
+    for run in failed:
+        if run.contender in seen:
+            continue
+        seen.add(run.contender)
+        lines += [
+            f"- {run.contender} (exit {run.measured.exit_code}), "
+            f"{sum(r.contender == run.contender for r in failed)} failed run(s):",
+            "",
+            "```",
+            run.measured.stderr_tail[-1500:],
+            "```",
+            "",
+        ]
+    return lines
+
+
+def notes_section(results: BenchResults) -> list[str]:
+    if not results.notes:
+        return []
+    return ["## Notes", "", *(f"- {note}" for note in results.notes), ""]
+
+
+def render(results: BenchResults) -> str:
+    sections = [
+        header_section(results),
+        load_section(results),
+        extract_section(results),
+        growth_section(results),
+        failures_section(results),
+        notes_section(results),
+    ]
+    return "\n".join(line for section in sections for line in section).rstrip() + "\n"
