@@ -1,7 +1,7 @@
 """Which updated_at values a run of an incremental stream covers.
 
 A run reads the closed window [lower, upper): `lower` is inclusive (the bookmark second itself is
-re-read, minus `lookback_minutes`), `upper` is frozen at the sync's start, so anything changed while
+re-read, minus `lookback_minutes`), `upper` is frozen at the sync's start second, so anything changed while
 the run goes on is left to the next run instead of moving around under the cursor.
 """
 
@@ -24,7 +24,10 @@ class Window:
 
 def run_window(settings: Settings, bookmark: str | None, started_at: int) -> Window:
     """The window for one incremental stream, from its bookmark (ISO string) if any."""
-    upper = min(started_at, settings.end_date) if settings.end_date else started_at
+    # The start second itself is included: a record changed later in that same second carries
+    # the same updated_at, which the next run re-reads (its lower bound is inclusive).
+    now = started_at + 1
+    upper = min(now, settings.end_date) if settings.end_date else now
     if settings.hours_back:
         return Window(started_at - settings.hours_back * 3600, upper)
     candidates = []

@@ -61,7 +61,9 @@ def test_installed_tap_discovers_every_stream_from_another_directory(
     config = tmp_path / "config.json"
     config.write_text(json.dumps({"access_token": "unused", "api_url": "http://127.0.0.1:9"}))
 
-    result = _run(installed_venv / "bin" / "tap-intercom", "--config", config, "--discover", cwd=tmp_path)
+    result = _run(
+        installed_venv / "bin" / "tap-intercom", "--config", config, "--discover", cwd=tmp_path
+    )
 
     catalog = {entry["tap_stream_id"]: entry for entry in json.loads(result.stdout)["streams"]}
     expected = {path.stem: json.loads(path.read_text()) for path in SCHEMAS.glob("*.json")}

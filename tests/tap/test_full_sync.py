@@ -1,0 +1,119 @@
+"""One full sync of a small workspace: every stream, its keys, fields and types; the contracts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import jsonschema
+import pytest
+from intercom_sandbox.fake import FakeIntercom
+from tap_replica import KEYS, Replica
+from tap_truth import assert_matches_truth
+from taprun import TOKEN, TapOutput, config_for, run_tap
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
+
+
+@pytest.fixture
+def workspace(fake_intercom: Callable[..., FakeIntercom]) -> FakeIntercom:
+    return fake_intercom(
+        seed=11, conversations=25, contacts=30, companies=8, tickets=5, huge_conversations=1,
+        token=TOKEN,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def full_run(workspace: FakeIntercom, tmp_path: Path) -> TapOutput:
+    workspace.workspace.mutate(seed=1)  # so that one conversation is deleted
+    return run_tap(tmp_path, config_for(workspace))
+
+
+def test_full_sync_delivers_exactly_the_workspace(
+    workspace: FakeIntercom, full_run: TapOutput
+) -> None:
+    assert_matches_truth(Replica().apply(full_run.messages), workspace.truth())
+    assert set(full_run.records) == set(KEYS)
+
+
+def test_every_record_fits_its_schema_and_has_its_key(full_run: TapOutput) -> None:
+    for stream, records in full_run.records.items():
+        schema = json.loads((SCHEMAS / f"{stream}.json").read_text())
+        for record in records:
+            jsonschema.validate(record, schema)
+            assert set(record) == set(schema["properties"]), stream
+            assert all(record[key] is not None for key in KEYS[stream]), stream
+
+
+def test_conversation_fields_follow_the_column_mapping(
+    workspace: FakeIntercom, full_run: TapOutput
+) -> None:
+    truth = workspace.truth().conversations
+    record = next(r for r in full_run.records["conversations"] if r["conversation_id"] in truth)
+    source = truth[record["conversation_id"]]["source"]
+    assert record["source_type"] == source["type"]
+    assert record["source_author_id"] == source["author"]["id"]
+    assert record["source_author_email"] == source["author"]["email"]
+    assert record["created_at"].endswith("+00:00")
+    assert isinstance(record["statistics"], dict)
+    part = full_run.records["conversation_parts"][0]
+    assert part["author_type"] is not None
+    assert part["conversation_id"] in {
+        r["conversation_id"] for r in full_run.records["conversations"]
+    }
+
+
+def test_the_500_part_limit_is_flagged(full_run: TapOutput) -> None:
+    truncated = [r for r in full_run.records["conversations"] if r["parts_truncated"]]
+    assert len(truncated) == 1
+    assert truncated[0]["parts_total_count"] > truncated[0]["parts_returned_count"] == 500
+    assert "500-part limit" in full_run.stderr
+
+
+def test_each_conversation_is_followed_by_its_parts_and_tags(full_run: TapOutput) -> None:
+    current = None
+    written: set[str] = set()
+    for message in full_run.messages:
+        if message["type"] != "RECORD":
+            continue
+        record = message["record"]
+        if message["stream"] == "conversations":
+            current = record["conversation_id"]
+            written.add(current)
+        elif message["stream"] in ("conversation_parts", "conversation_tags"):
+            assert record["conversation_id"] == current
+
+
+def test_state_carries_the_sync_marker_and_ends_complete(full_run: TapOutput) -> None:
+    states = full_run.states
+    markers = [state["sync"] for state in states]
+    assert {marker["run_id"] for marker in markers} == {markers[0]["run_id"]}
+    assert all(marker["type"] == "full" for marker in markers)
+    assert [marker["complete"] for marker in markers] == [False] * (len(states) - 1) + [True]
+    assert full_run.messages[-1]["type"] == "STATE"
+    bookmarks = states[-1]["bookmarks"]
+    for stream in ("conversations", "contacts", "tickets", "companies"):
+        assert bookmarks[stream]["replication_key_value"], stream
+
+
+def test_stdout_is_only_singer_messages_and_the_token_never_shows(full_run: TapOutput) -> None:
+    assert {m["type"] for m in full_run.messages} <= {"SCHEMA", "RECORD", "STATE"}
+    assert TOKEN not in full_run.stdout
+    assert TOKEN not in full_run.stderr
+
+
+def test_conversation_ids_syncs_only_those(workspace: FakeIntercom, tmp_path: Path) -> None:
+    chosen = sorted(workspace.truth().conversations)[:2]
+    output = run_tap(tmp_path, config_for(workspace, conversation_ids=[*chosen, "999999"]))
+    assert {r["conversation_id"] for r in output.records["conversations"]} == set(chosen)
+    assert set(output.records) <= {"conversations", "conversation_parts", "conversation_tags"}
+    assert output.states[-1]["sync"]["type"] == "conversations"
+    assert "replication_key_value" not in output.states[-1]["bookmarks"].get("conversations", {})
+
+
+def test_plaintext_bodies(workspace: FakeIntercom, tmp_path: Path) -> None:
+    output = run_tap(tmp_path, config_for(workspace, body_format="plaintext"))
+    bodies = [r["body"] for r in output.records["conversation_parts"] if r["body"]]
+    assert bodies
+    assert not any("<p>" in body for body in bodies)
