@@ -1,7 +1,7 @@
 """Which updated_at values a run of an incremental stream covers.
 
-A run reads the closed window [lower, upper): `lower` is inclusive (the bookmark second itself is
-re-read, minus `lookback_minutes`), `upper` is frozen at the sync's start second, so anything changed while
+A run reads the window [lower, upper): `lower` is inclusive (the bookmark second itself is re-read,
+minus `lookback_minutes`); `upper` is frozen at the sync's start second, so anything changed while
 the run goes on is left to the next run instead of moving around under the cursor.
 """
 
