@@ -1,40 +1,88 @@
 """`apply-schema`: create or upgrade every table, index, trigger and RLS setting, without data.
 
-The streams come from the tap's catalog (`tap-intercom --discover`); the SQL is the target's own
-(the same statements it runs before loading), so what this creates is what a sync would create.
+The streams come from the tap's catalog (`tap-intercom --discover`, run here unless a catalog file
+is given); the statements are the target's own, so this creates exactly what a sync would create,
+and brings existing tables up to date the way a sync does (new columns, safe widenings).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import sys
 from collections.abc import Mapping
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from target_supabase.ops import database
+from target_supabase.catalog import ensure_table
+from target_supabase.connection import Database
+from target_supabase.ddl import (
+    StreamShape,
+    TableSpec,
+    preamble_statements,
+    stream_table_spec,
+    support_table_specs,
+)
+from target_supabase.schema_sql import render_schema_sql
+from target_supabase.settings import LoadSettings
+
+CATALOG_HELP = "pass --catalog FILE (from `tap-intercom --discover`) or --tap PATH"
 
 
 def read_catalog(path: str) -> dict[str, Any]:
     """A Singer catalog from a file, or from stdin when `path` is `-`."""
     text = sys.stdin.read() if path == "-" else Path(path).read_text()
-    catalog = json.loads(text)
+    return checked_catalog(json.loads(text), path)
+
+
+def discover_catalog(tap: str) -> dict[str, Any]:
+    """Run `<tap> --discover` (it needs no credentials) and return its catalog."""
+    executable = shutil.which(tap) or shutil.which(tap, path=str(Path(sys.executable).parent))
+    if not executable:
+        msg = f"cannot find the tap {tap!r} to discover the streams: {CATALOG_HELP}"
+        raise ValueError(msg)
+    done = subprocess.run(
+        [executable, "--discover"], capture_output=True, text=True, check=False, timeout=300
+    )
+    if done.returncode != 0:
+        msg = f"`{tap} --discover` failed: {done.stderr.strip()[-500:]}"
+        raise ValueError(msg)
+    return checked_catalog(json.loads(done.stdout), f"{tap} --discover")
+
+
+def checked_catalog(catalog: Any, source: str) -> dict[str, Any]:
     if not isinstance(catalog, dict) or not isinstance(catalog.get("streams"), list):
-        msg = f"{path} is not a Singer catalog (no `streams` list): use `tap-intercom --discover`"
+        msg = f"{source} is not a Singer catalog (no `streams` list): {CATALOG_HELP}"
         raise ValueError(msg)
     return catalog
 
 
 def render_sql(catalog: Mapping[str, Any], config: Mapping[str, Any]) -> str:
-    from target_supabase.schema_sql import render_schema_sql
-
-    return str(render_schema_sql(catalog["streams"], config))
+    return render_schema_sql(catalog["streams"], config)
 
 
-def apply_sql(config: Mapping[str, Any], statements: str) -> None:
-    """Run the whole script in one transaction: all of it or nothing."""
-    with closing(database.connect(config)) as conn:
-        with conn.cursor() as cur:
-            cur.execute(statements)
-        conn.commit()
+def table_specs(catalog: Mapping[str, Any], settings: LoadSettings) -> list[TableSpec]:
+    """The target's own tables, then one per stream (soft-delete streams have none), in the
+    order `render_schema_sql` lists them."""
+    shapes = [StreamShape.from_catalog_entry(entry) for entry in catalog["streams"]]
+    streams = [
+        stream_table_spec(s, settings) for s in shapes if s.name not in settings.soft_deletes
+    ]
+    return [*support_table_specs(settings), *streams]
+
+
+def apply(catalog: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
+    """Create or upgrade every table; return their names."""
+    settings = LoadSettings.from_config(config)
+    database = Database(config)
+    try:
+        with database.transaction(what="creating the schema") as cur:
+            for statement in preamble_statements(settings):
+                cur.execute(statement)
+        specs = table_specs(catalog, settings)
+        for spec in specs:
+            ensure_table(database, spec, settings)
+    finally:
+        database.close()
+    return [spec.name for spec in specs]

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import psycopg2
 
+from target_supabase.connection import DatabaseError
 from target_supabase.ops import apply_schema, database, db_check, status
 from target_supabase.ops.config import load_config
 from target_supabase.ops.results import print_report
@@ -30,7 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema_command = commands.choices["apply-schema"]
     schema_command.add_argument(
-        "--catalog", required=True, help="the tap's catalog (`tap-intercom --discover`), or -"
+        "--catalog", help="the tap's catalog file (`tap-intercom --discover`), or - for stdin"
+    )
+    schema_command.add_argument(
+        "--tap",
+        default="tap-intercom",
+        help="without --catalog, run this tap's --discover (default: tap-intercom on PATH)",
     )
     schema_command.add_argument(
         "--print-sql", action="store_true", help="print the SQL instead of running it"
@@ -47,23 +53,27 @@ def run_status(config: dict, limit: int) -> int:
     return 0
 
 
-def run_apply_schema(config: dict, catalog_path: str, print_only: bool) -> int:
-    statements = apply_schema.render_sql(apply_schema.read_catalog(catalog_path), config)
-    if print_only:
-        print(statements)
+def run_apply_schema(config: dict, args: argparse.Namespace) -> int:
+    if args.catalog:
+        catalog = apply_schema.read_catalog(args.catalog)
+    else:
+        catalog = apply_schema.discover_catalog(args.tap)
+    if args.print_sql:
+        print(apply_schema.render_sql(catalog, config), end="")
         return 0
-    apply_schema.apply_sql(config, statements)
+    tables = apply_schema.apply(catalog, config)
     schema = config.get("schema") or "public"
-    print(f"Schema applied to {database.describe(config)} (schema {schema!r}).")
+    print(f"Applied the schema to {database.describe(config)}, schema {schema!r}:")
+    print("  " + ", ".join(tables))
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def run(args: argparse.Namespace) -> int:
     config, errors = load_config(args.config or ["ENV"])
     if errors and args.command == "check":
         return print_report("Database", db_check.check_settings(config, errors))
-    if errors:
+    printing_only = args.command == "apply-schema" and args.print_sql
+    if errors and not printing_only:
         for error in errors:
             print(f"target-supabase-ops {args.command}: {error}", file=sys.stderr)
         return 1
@@ -72,15 +82,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_check(config)
         if args.command == "status":
             return run_status(config, args.limit)
-        return run_apply_schema(config, args.catalog, args.print_sql)
+        return run_apply_schema(config, args)
     except psycopg2.Error as error:
         said = database.scrub(" ".join(str(error).split()), config)
-        print(f"target-supabase-ops {args.command}: database error: {said}", file=sys.stderr)
+        raise DatabaseError(f"database error: {said}") from None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except DatabaseError as error:
+        print(f"target-supabase-ops {args.command}: {error}", file=sys.stderr)
         print("Run `target-supabase-ops check` to find out what is wrong.", file=sys.stderr)
-        return 1
     except (OSError, ValueError) as error:
         print(f"target-supabase-ops {args.command}: {error}", file=sys.stderr)
-        return 1
+    return 1
 
 
 if __name__ == "__main__":

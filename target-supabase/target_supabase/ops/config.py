@@ -25,7 +25,7 @@ def load_config(config_args: Sequence[str]) -> tuple[dict[str, Any], list[str]]:
     config: dict[str, Any] = {}
     for path in config_args:
         if path != "ENV":
-            config |= json.loads(Path(path).read_text())
+            config |= read_json(path)
     parse_env = "ENV" in config_args
     if not has_connection(config, parse_env) and os.environ.get(DATABASE_URL_FALLBACK_ENV):
         config["database_url"] = os.environ[DATABASE_URL_FALLBACK_ENV]
@@ -34,6 +34,18 @@ def load_config(config_args: Sequence[str]) -> tuple[dict[str, Any], list[str]]:
     except ConfigValidationError as error:
         return config, [str(message) for message in error.errors] or [str(error)]
     return dict(target.config), []
+
+
+def read_json(path: str) -> dict[str, Any]:
+    try:
+        found = json.loads(Path(path).read_text())
+    except json.JSONDecodeError as error:
+        msg = f"{path} is not a JSON config file: {error}"
+        raise ValueError(msg) from None
+    if not isinstance(found, dict):
+        msg = f"{path} is not a JSON object of settings"
+        raise ValueError(msg)
+    return found
 
 
 def has_connection(config: dict[str, Any], parse_env: bool) -> bool:
