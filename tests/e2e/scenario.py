@@ -26,8 +26,8 @@ from e2e.tables import sync_logs
 
 # Small pages give a small workspace many checkpoints, hence many places to be killed at.
 DEFAULT_TAP_SETTINGS: dict[str, Any] = {"api_version": "2.16", "page_size": 10, "max_workers": 4}
-# Checkpoint at every STATE (batch_max_seconds 0): the most places for a kill to land between.
-DEFAULT_TARGET_SETTINGS: dict[str, Any] = {"batch_size_rows": 100, "batch_max_seconds": 0}
+# Checkpoint at every STATE that follows a record: the most places for a kill to land between.
+DEFAULT_TARGET_SETTINGS: dict[str, Any] = {"batch_size_rows": 100, "checkpoint_rows": 1}
 
 # A small workspace of every kind of object: seconds per run, yet several pages per stream.
 SMALL_WORKSPACE: dict[str, Any] = {
