@@ -89,7 +89,8 @@ def _retag(ws: Workspace, rng: random.Random, summary: MutationSummary) -> None:
         record.tags.pop(rng.randrange(len(record.tags)))
         record.updated_at = summary.timestamp
         summary.untagged_conversations.append(cid)
-    for cid in _sample(rng, sorted(ws.conversations), 2):
+    untagged = set(summary.untagged_conversations)
+    for cid in _sample(rng, sorted(set(ws.conversations) - untagged), 2):
         record = ws.conversations[cid]
         free = sorted(set(ws.tags) - set(record.tag_ids))
         if not free:

@@ -80,7 +80,10 @@ class FakeIntercom:
         handler = type("BoundIntercomHandler", (IntercomHandler,), {"fake": self})
         self._server = _Server(self._address, handler)
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="fake-intercom", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-intercom",
+            daemon=True,
         )
         self._thread.start()
         return self.url
