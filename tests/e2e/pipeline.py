@@ -58,9 +58,15 @@ class RunResult:
         return (
             f"tap exit {self.tap_returncode}, target exit {self.target_returncode}, "
             f"{self.bytes_relayed} bytes relayed, events {self.events_fired}\n"
-            f"--- tap stderr (tail) ---\n{self.tap_stderr[-3000:]}\n"
-            f"--- target stderr (tail) ---\n{self.target_stderr[-3000:]}"
+            f"--- tap stderr (tail) ---\n{_tail(self.tap_stderr)}\n"
+            f"--- target stderr (tail) ---\n{_tail(self.target_stderr)}"
         )
+
+
+def _tail(log: str, lines: int = 25) -> str:
+    """The end of a log without the SDK's metric lines, which drown the error."""
+    kept = [line for line in log.splitlines() if "METRIC:" not in line]
+    return "\n".join(kept[-lines:])
 
 
 class RunningPipe:
