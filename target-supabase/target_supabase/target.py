@@ -5,7 +5,9 @@ from __future__ import annotations
 import copy
 import sys
 import time
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
@@ -62,19 +64,29 @@ class TargetSupabase(Target):
         self._last_checkpoint = time.monotonic()
         self._emitted_state: Any = None
         self._rejections_logged = 0
+        self._failure_recorded = False
 
     # --- the run ---
 
     @override  # type: ignore[misc]  # final in the SDK
     def listen(self, file_input: Any = None) -> None:
-        # Overridden (the SDK marks it final) so that every failure reaches the sync log.
         try:
             super().listen(file_input)
+        finally:
+            self.db.close()
+
+    @override  # type: ignore[misc]  # final in the SDK; overridden so failures reach the sync log
+    def process_lines(self, file_input: Any) -> Counter[str]:
+        with self._failures_recorded():
+            return super().process_lines(file_input)
+
+    @contextmanager
+    def _failures_recorded(self) -> Iterator[None]:
+        try:
+            yield
         except BaseException as exc:
             self._record_failure(exc)
             raise
-        finally:
-            self.db.close()
 
     def _start_run(self) -> None:
         if self._started:
@@ -90,6 +102,10 @@ class TargetSupabase(Target):
 
     @override
     def process_endofpipe(self) -> None:
+        with self._failures_recorded():
+            self._finish_run()
+
+    def _finish_run(self) -> None:
         self._start_run()
         self.checkpoint()
         for sink in [*self._sinks_to_clear, *self._sinks_active.values()]:
@@ -99,8 +115,9 @@ class TargetSupabase(Target):
         self.logger.info("Run finished: %s", status)
 
     def _record_failure(self, exc: BaseException) -> None:
-        if not self._started:
+        if not self._started or self._failure_recorded:
             return
+        self._failure_recorded = True
         message = scrub(str(exc) or type(exc).__name__, self._secrets)
         self.db.reset()
         try:

@@ -56,8 +56,8 @@ class FastValidator(BaseJSONSchemaValidator):
         if self._validator.is_valid(record):
             return
         error = next(self._validator.iter_errors(record))
-        path = "/".join(str(part) for part in error.instance_path) or "(record)"
-        raise InvalidRecord(f"{path}: {error.message}", record)
+        path = "/".join(str(part) for part in error.instance_path)
+        raise InvalidRecord(f"{path}: {error.message}" if path else error.message, record)
 
 
 def without_unchecked_formats(schema: Any) -> Any:
