@@ -22,6 +22,7 @@ from intercom_sandbox.fake import FakeIntercom, WorkspaceSpec
 from e2e.checkpoints import uncommitted_but_covered
 from e2e.compare import all_differences
 from e2e.pipeline import PipeEvent, RunResult, run_pipeline, tap_command, target_command
+from e2e.sync_log_check import successful_run_problems
 from e2e.tables import sync_logs
 
 # Small pages give a small workspace many checkpoints, hence many places to be killed at.
@@ -115,8 +116,21 @@ class Scenario:
         return all_differences(self.database_url, self.fake.truth())
 
     def assert_exact(self) -> None:
+        """The tables equal Intercom's truth, and the sync log tells the truth about each run."""
         problems = self.differences()
         assert not problems, "tables differ from Intercom's truth:\n" + "\n".join(problems)
+        self.assert_sync_log_truthful()
+
+    def assert_sync_log_truthful(self) -> None:
+        """Every successful run's sync log row matches what its tap sent."""
+        log = self.sync_log()
+        problems = [
+            problem
+            for result in self.runs
+            if result.succeeded
+            for problem in successful_run_problems(log, result.tap_output)
+        ]
+        assert not problems, "\n".join(problems)
 
     def checkpoint_problems(self, result: RunResult) -> list[str]:
         """Records covered by the run's last confirmed state but not committed."""
