@@ -18,6 +18,7 @@ from intercom_bench.measure import Measured, run_measured
 from intercom_bench.tools import LAUNCHER, Tools, write_config
 
 TOKEN = "bench-token"
+WINDOW_SECONDS = 10  # the fake's (and Intercom's) rate-limit window
 WORKSPACE_SEED = 11
 SINGERIO_START_DATE = "2000-01-01T00:00:00Z"
 
@@ -94,7 +95,20 @@ class ExtractRun:
 
     @property
     def share_of_limit(self) -> float:
+        """Requests per second as a share of the limit's average rate (limit / 10 s)."""
         return self.requests_per_second / (self.scenario.rate_limit_per_10s / 10)
+
+    @property
+    def windows_touched(self) -> int:
+        """The fake's fixed 10-second windows (aligned on the clock) the run overlapped."""
+        first = int(self.measured.started_epoch) // WINDOW_SECONDS
+        last = int(self.measured.ended_epoch) // WINDOW_SECONDS
+        return last - first + 1
+
+    @property
+    def share_of_allowance(self) -> float:
+        """Requests as a share of all the windows it overlapped allowed (at most 100%)."""
+        return self.requests / (self.scenario.rate_limit_per_10s * self.windows_touched)
 
     @property
     def share_429(self) -> float:
@@ -309,7 +323,8 @@ def describe(run: ExtractRun) -> str:
     return (
         f"  extract {run.contender} {run.scenario.label} round {run.round}: "
         f"{run.measured.wall_seconds:.1f}s {run.conversations_per_second:.1f} conv/s "
-        f"{run.requests} req ({run.share_of_limit:.0%} of limit) {run.rate_limited} x429 "
+        f"{run.requests} req ({run.share_of_limit:.0%} of limit rate, "
+        f"{run.share_of_allowance:.0%} of allowance) {run.rate_limited} x429 "
         f"rss {run.measured.peak_rss_mb:.0f} MB; missing {run.missing} unexpected "
         f"{run.unexpected} duplicates {run.duplicates}: {status}"
     )

@@ -23,6 +23,8 @@ class Measured:
     peak_rss_mb: float
     exit_code: int
     stderr_tail: str
+    started_epoch: float = 0.0
+    ended_epoch: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -44,6 +46,7 @@ def run_measured(
         open_or_null(stdout_path, "wb") as stdout,
         stderr_path.open("wb") as stderr,
     ):
+        started_epoch = time.time()
         started = time.perf_counter()
         try:
             process = subprocess.Popen(
@@ -53,12 +56,15 @@ def run_measured(
             return Measured(0.0, 0.0, 127, f"cannot start {argv[0]}: {error.strerror}")
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
+        ended_epoch = time.time()
     process.returncode = os.waitstatus_to_exitcode(status)
     return Measured(
         wall_seconds=wall,
         peak_rss_mb=usage.ru_maxrss / 1024,  # ru_maxrss is in KiB on Linux
         exit_code=process.returncode,
         stderr_tail=tail(stderr_path),
+        started_epoch=started_epoch,
+        ended_epoch=ended_epoch,
     )
 
 

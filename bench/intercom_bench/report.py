@@ -167,6 +167,7 @@ def extract_rows(runs: list[ExtractRun]) -> list[list[str]]:
                 show(spread(group, lambda r: r.records_per_second)),
                 show(spread(group, lambda r: r.requests_per_second), 1),
                 show(spread(group, lambda r: r.share_of_limit * 100), 0, "%"),
+                show(spread(group, lambda r: r.share_of_allowance * 100), 0, "%"),
                 show(spread(group, lambda r: r.rate_limited)),
                 show(spread(group, lambda r: r.measured.peak_rss_mb), 0, " MB"),
                 f"{sum(r.exact for r in group)}/{len(group)}",
@@ -186,7 +187,10 @@ def extract_section(results: BenchResults) -> list[str]:
         f"The project's fake Intercom, {s.latency_ms} ms latency on every request, rate limit per "
         "10-second window as Intercom enforces it; a fresh fake for every run. Streams: "
         "conversations with their parts. Rates are over the tap's whole wall time (start-up "
-        "included). 'exact' = the run emitted every conversation id and part id of the fake's "
+        "included). 'of the limit's rate' = requests/s / (limit per window / 10 s); 'of the "
+        "allowance' = requests / (limit per window * the fixed 10-second windows the run "
+        "overlapped), which cannot exceed 100% and is the one the goal is judged on. "
+        "'exact' = the run emitted every conversation id and part id of the fake's "
         "ground truth, no other, none twice.",
         "",
     ]
@@ -196,7 +200,8 @@ def extract_section(results: BenchResults) -> list[str]:
         "conversations/s",
         "records/s",
         "requests/s",
-        "of the limit",
+        "of the limit's rate",
+        "of the allowance",
         "429s",
         "peak RSS",
         "exact",
@@ -212,7 +217,7 @@ def extract_goals(results: BenchResults) -> list[str]:
     theirs = spread(extract_group(runs, PEER_TAP, "fast"), lambda r: r.conversations_per_second)
     speedup = ratio(ours, theirs)
     paced = extract_group(runs, OURS_TAP, "paced")
-    share = spread(paced, lambda r: r.share_of_limit)
+    share = spread(paced, lambda r: r.share_of_allowance)
     share_429 = spread(paced, lambda r: r.share_429)
     rss = spread([r for r in runs if r.contender == OURS_TAP], lambda r: r.measured.peak_rss_mb)
     paced_met = (
@@ -225,7 +230,7 @@ def extract_goals(results: BenchResults) -> list[str]:
         f"{results.settings.fast_limit_per_minute:,}/min: {show_ratio(speedup)} → "
         f"{verdict(None if speedup is None else speedup >= 8)}",
         f"- Goal ≥ 90% of a {results.settings.paced_limit_per_minute:,}/min limit with < 1% "
-        f"429s: {show(share and scaled(share, 100), 0, '%')} of the limit, "
+        f"429s: {show(share and scaled(share, 100), 0, '%')} of the allowance, "
         f"{show(share_429 and scaled(share_429, 100), 2, '%')} 429s → {verdict(paced_met)}",
         f"- Goal peak RSS < {TAP_RSS_GOAL_MB} MB: highest {show_max(rss)} → "
         f"{verdict(None if rss is None else rss.high < TAP_RSS_GOAL_MB)} (see also Growth)",
