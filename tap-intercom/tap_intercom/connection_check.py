@@ -10,6 +10,7 @@ says what is wrong and how to fix it. The access token is never printed.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from singer_sdk.configuration._dict_config import parse_environment_config
 from singer_sdk.exceptions import ConfigValidationError
 
 from tap_intercom.client import REGION_URLS
@@ -27,6 +29,7 @@ from tap_intercom.tap import TapIntercom
 
 # The user's familiar variable from the standalone script, honoured when the setting is unset.
 TOKEN_FALLBACK_ENV = "INTERCOM_ACCESS_TOKEN"
+ENV_PREFIX = "TAP_INTERCOM_"
 TOKEN_HELP = (
     "copy the token from Intercom: Settings > Integrations > Developer Hub > your app > "
     "Configure > Authentication, and set INTERCOM_ACCESS_TOKEN (or TAP_INTERCOM_ACCESS_TOKEN, "
@@ -212,8 +215,21 @@ def load_config(config_args: Sequence[str]) -> dict[str, Any]:
 
 
 def env_config() -> dict[str, Any]:
-    tap = TapIntercom(config={}, parse_env_config=True, validate_config=False)
-    return dict(tap.config)
+    """TAP_INTERCOM_* variables, parsed by the SDK against the tap's config schema."""
+    schema = copy.deepcopy(TapIntercom.config_jsonschema)
+    TapIntercom.append_builtin_config(schema)
+    found = parse_environment_config(schema, ENV_PREFIX)
+    return {name: as_number(schema["properties"][name], value) for name, value in found.items()}
+
+
+def as_number(spec: Mapping[str, Any], value: Any) -> Any:
+    """The SDK leaves `number` settings from the environment as strings (it converts only
+    integers, booleans, arrays and objects: singer_sdk/configuration/_dict_config.py), and
+    Meltano exports every setting, e.g. TAP_INTERCOM_REQUEST_TIMEOUT=60."""
+    types = spec.get("type", [])
+    if "number" in types and isinstance(value, str):
+        return float(value)
+    return value
 
 
 def report(results: Sequence[CheckResult]) -> int:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import psycopg2
 
 from target_supabase.connection import DatabaseError
+from target_supabase.ddl import SchemaEvolutionError
 from target_supabase.ops import apply_schema, database, db_check, status
 from target_supabase.ops.config import load_config
 from target_supabase.ops.results import print_report
@@ -92,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return run(args)
+    except SchemaEvolutionError as error:
+        print(f"target-supabase-ops {args.command}: {error}", file=sys.stderr)
     except DatabaseError as error:
         print(f"target-supabase-ops {args.command}: {error}", file=sys.stderr)
         print("Run `target-supabase-ops check` to find out what is wrong.", file=sys.stderr)

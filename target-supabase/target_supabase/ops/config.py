@@ -6,16 +6,19 @@ Meltano sets for plugin commands), with SUPABASE_DB_URL when no connection is co
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from singer_sdk.configuration._dict_config import parse_environment_config
 from singer_sdk.exceptions import ConfigValidationError
 
 DATABASE_URL_FALLBACK_ENV = "SUPABASE_DB_URL"
 CONNECTION_SETTINGS = ("database_url", "host")
+ENV_PREFIX = "TARGET_SUPABASE_"
 
 
 def load_config(config_args: Sequence[str]) -> tuple[dict[str, Any], list[str]]:
@@ -29,11 +32,32 @@ def load_config(config_args: Sequence[str]) -> tuple[dict[str, Any], list[str]]:
     parse_env = "ENV" in config_args
     if not has_connection(config, parse_env) and os.environ.get(DATABASE_URL_FALLBACK_ENV):
         config["database_url"] = os.environ[DATABASE_URL_FALLBACK_ENV]
+    if parse_env:
+        config |= env_config()
     try:
-        target = TargetSupabase(config=config, parse_env_config=parse_env, validate_config=True)
+        target = TargetSupabase(config=config, validate_config=True)
     except ConfigValidationError as error:
         return config, [str(message) for message in error.errors] or [str(error)]
     return dict(target.config), []
+
+
+def env_config() -> dict[str, Any]:
+    """TARGET_SUPABASE_* variables, parsed by the SDK against the target's config schema."""
+    from target_supabase.target import TargetSupabase
+
+    schema = copy.deepcopy(TargetSupabase.config_jsonschema)
+    TargetSupabase.append_builtin_config(schema)
+    found = parse_environment_config(schema, ENV_PREFIX)
+    return {name: as_number(schema["properties"][name], value) for name, value in found.items()}
+
+
+def as_number(spec: dict[str, Any], value: Any) -> Any:
+    """The SDK leaves `number` settings from the environment as strings (it converts only
+    integers, booleans, arrays and objects: singer_sdk/configuration/_dict_config.py), and
+    Meltano exports every setting, e.g. TARGET_SUPABASE_BATCH_MAX_SECONDS=30."""
+    if "number" in spec.get("type", []) and isinstance(value, str):
+        return float(value)
+    return value
 
 
 def read_json(path: str) -> dict[str, Any]:
