@@ -55,7 +55,7 @@ def render_conversation(
         "ai_agent_participated": record.ai_agent_participated,
         "ai_agent": _ai_agent(record),
         "sales_agent_participated": False,
-        "sales_agent": {"outcome": None, "routing_outcome": None, "collected_data": None},
+        "sales_agent": None,  # null without Sales Agent involvement, as in the spec's examples
         "channel": {"initial": _channel(record), "current": _channel(record)},
         "external_references": [],
     }
