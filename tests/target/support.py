@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg2
+from target_supabase.sqltext import quote_ident
 from target_supabase.target import TargetSupabase
 
 TARGET_BIN = Path(sys.executable).parent / "target-supabase"
@@ -31,7 +32,7 @@ def columns(url: str, table: str, schema: str = "public") -> dict[str, str]:
         url,
         "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
         "WHERE attrelid = to_regclass(%s) AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
-        [f'"{schema}"."{table}"'],
+        [f"{quote_ident(schema)}.{quote_ident(table)}"],
     )
     return dict(rows)
 

@@ -1,0 +1,146 @@
+"""Upserts, replaced sets, soft deletes and load methods: the rows users see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from target.intercom_messages import (
+    CONVERSATIONS,
+    DELETED,
+    PARTS,
+    TAGS,
+    conversation,
+    hour,
+    part,
+    tag,
+)
+from target.support import fetch, record, run_in_process, schema_message
+
+
+def titles(url: str) -> list[tuple[str, str]]:
+    query = "SELECT conversation_id, title FROM intercom_conversations ORDER BY 1"
+    return fetch(url, query)
+
+
+def tag_rows(url: str) -> list[tuple[str, str]]:
+    return fetch(
+        url, "SELECT conversation_id, tag_id FROM intercom_conversation_tags ORDER BY 1, 2"
+    )
+
+
+def test_an_older_version_never_overwrites_a_newer_one(target_config, database_url) -> None:
+    run_in_process(target_config, [CONVERSATIONS, conversation("1", 5), conversation("2", 5)])
+    # A later run delivers an older version of 1 and a newer one of 2.
+    run_in_process(target_config, [CONVERSATIONS, conversation("1", 3), conversation("2", 7)])
+    assert titles(database_url) == [("1", "1 v5"), ("2", "2 v7")]
+
+
+def test_in_batch_duplicates_keep_the_newest(target_config, database_url) -> None:
+    messages = [CONVERSATIONS, conversation("1", 2), conversation("1", 9), conversation("1", 4)]
+    run_in_process(target_config, messages)
+    assert titles(database_url) == [("1", "1 v9")]
+
+
+def test_without_replication_key_the_last_duplicate_wins(target_config, database_url) -> None:
+    messages = [PARTS, part("m1", "1", "first"), part("m1", "1", "second")]
+    run_in_process(target_config, messages)
+    assert fetch(database_url, "SELECT message_id, body FROM intercom_messages") == [
+        ("m1", "second")
+    ]
+
+
+def test_tag_sets_are_replaced_per_conversation(target_config, database_url) -> None:
+    first_run = [CONVERSATIONS, TAGS, conversation("1", 1), tag("1", "a"), tag("1", "b")]
+    first_run += [conversation("2", 1), tag("2", "c")]
+    run_in_process(target_config, first_run)
+    # Tag a removed from 1, every tag removed from 2, 3 untouched (not in this run).
+    second_run = [CONVERSATIONS, TAGS, conversation("1", 2), tag("1", "b"), conversation("2", 2)]
+    run_in_process(target_config, second_run)
+    assert tag_rows(database_url) == [("1", "b")]
+
+
+def test_tag_sets_split_across_batches_are_kept_whole(target_config, database_url) -> None:
+    config = {**target_config, "batch_size_rows": 1}
+    messages = [CONVERSATIONS, TAGS, conversation("1", 1), tag("1", "a"), tag("1", "b")]
+    messages += [tag("1", "c"), conversation("2", 1), tag("2", "d")]
+    run_in_process(config, messages)
+    assert tag_rows(database_url) == [("1", "a"), ("1", "b"), ("1", "c"), ("2", "d")]
+
+
+def test_a_conversation_sent_twice_keeps_only_its_last_tag_set(target_config, database_url) -> None:
+    messages = [CONVERSATIONS, TAGS, conversation("1", 1), tag("1", "a"), tag("1", "b")]
+    messages += [conversation("1", 2), tag("1", "c")]
+    run_in_process(target_config, messages)
+    assert tag_rows(database_url) == [("1", "c")]
+
+
+def test_removing_every_tag_without_any_tag_record_in_the_run(target_config, database_url) -> None:
+    run_in_process(target_config, [CONVERSATIONS, TAGS, conversation("1", 1), tag("1", "a")])
+    run_in_process(target_config, [CONVERSATIONS, conversation("1", 2)])
+    assert tag_rows(database_url) == []
+
+
+def test_deleted_conversations_are_marked_not_removed(target_config, database_url) -> None:
+    messages = [CONVERSATIONS, conversation("1", 1), conversation("2", 1), DELETED]
+    messages.append(record("deleted_conversations", conversation_id="1", deleted_at=hour(8)))
+    run_in_process(target_config, messages)
+    rows = fetch(
+        database_url,
+        "SELECT conversation_id, deleted_at IS NOT NULL FROM intercom_conversations ORDER BY 1",
+    )
+    assert rows == [("1", True), ("2", False)]
+    live = "SELECT count(*) FROM intercom_conversations WHERE deleted_at IS NULL"
+    assert fetch(database_url, live) == [(1,)]
+
+
+def test_a_later_upsert_keeps_the_deletion_mark(target_config, database_url) -> None:
+    deletion = record("deleted_conversations", conversation_id="1", deleted_at=hour(8))
+    run_in_process(target_config, [CONVERSATIONS, conversation("1", 1), DELETED, deletion])
+    run_in_process(target_config, [CONVERSATIONS, conversation("1", 2)])
+    query = "SELECT title, deleted_at IS NOT NULL FROM intercom_conversations"
+    assert fetch(database_url, query) == [("1 v2", True)]
+
+
+def test_append_only_keeps_every_version(target_config, database_url) -> None:
+    config = {**target_config, "load_method": "append-only"}
+    run_in_process(config, [CONVERSATIONS, conversation("1", 1), conversation("1", 2)])
+    run_in_process(config, [CONVERSATIONS, conversation("1", 3)])
+    query = "SELECT title FROM intercom_conversations ORDER BY updated_at"
+    assert fetch(database_url, query) == [("1 v1",), ("1 v2",), ("1 v3",)]
+
+
+def test_overwrite_truncates_and_keeps_grants_and_policies(target_config, database_url) -> None:
+    config = {**target_config, "load_method": "overwrite"}
+    run_in_process(config, [CONVERSATIONS, conversation("1", 1), conversation("2", 1)])
+    with_policy = "CREATE POLICY readers ON intercom_conversations FOR SELECT USING (true)"
+    fetch_none(database_url, with_policy)
+    run_in_process(config, [CONVERSATIONS, conversation("3", 1)])
+    assert titles(database_url) == [("3", "3 v1")]
+    policies = "SELECT policyname FROM pg_policies WHERE tablename = 'intercom_conversations'"
+    assert fetch(database_url, policies) == [("readers",)]
+
+
+def test_streams_without_keys_are_appended(target_config, database_url) -> None:
+    events = schema_message("events", {"name": {"type": "string"}})
+    run_in_process(target_config, [events, record("events", name="a"), record("events", name="a")])
+    assert fetch(database_url, "SELECT name FROM intercom_events") == [("a",), ("a",)]
+
+
+@pytest.mark.parametrize("batch_size_rows", [1, 1000])
+def test_synced_at_is_set_by_the_trigger(target_config, database_url, batch_size_rows) -> None:
+    config: dict[str, Any] = {**target_config, "batch_size_rows": batch_size_rows}
+    run_in_process(config, [CONVERSATIONS, conversation("1", 1)])
+    before = fetch(database_url, "SELECT _synced_at FROM intercom_conversations")[0][0]
+    run_in_process(config, [CONVERSATIONS, conversation("1", 2)])
+    after = fetch(database_url, "SELECT _synced_at FROM intercom_conversations")[0][0]
+    assert before is not None
+    assert after > before
+
+
+def fetch_none(url: str, statement: str) -> None:
+    import psycopg2
+
+    with psycopg2.connect(url) as conn, conn.cursor() as cur:
+        cur.execute(statement)
