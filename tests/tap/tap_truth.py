@@ -44,7 +44,7 @@ def replica_key(stream: str) -> str:
 
 def _assert_conversations(replica: Replica, truth: Truth) -> None:
     live = replica.live_conversations()
-    assert set(live) == set(truth.conversations)
+    assert set(live) == set(truth.conversations), set(live) ^ set(truth.conversations)
     for cid, conversation in truth.conversations.items():
         record = live[cid]
         assert record["updated_at"] == iso(conversation["updated_at"]), cid

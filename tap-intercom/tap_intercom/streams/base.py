@@ -35,6 +35,9 @@ class IntercomStream(Stream):
 
     def __init__(self, tap: Tap) -> None:
         super().__init__(tap, schema=load_schema(self.name), name=self.name)
+        # Where the search stands (ISO updated_at of the listing), when records come from a
+        # later detail fetch: see `_increment_stream_state`.
+        self.search_position: str | None = None
 
     @property
     def runtime(self) -> Runtime:
@@ -65,6 +68,11 @@ class IntercomStream(Stream):
     def _increment_stream_state(
         self, latest_record: Record, *, context: Context | None = None
     ) -> None:
+        # A record fetched after it was listed may carry a newer updated_at than the listing (it
+        # changed mid-run); the bookmark follows the listing, or records listed between the two
+        # values would be skipped. The changed record is re-read by the next run.
+        if self.search_position is not None and self.replication_key:
+            latest_record = {**latest_record, self.replication_key: self.search_position}
         # A lookback or a date range re-reads records below the bookmark: they must not move it
         # backwards (nor trip the SDK's sort check).
         if (

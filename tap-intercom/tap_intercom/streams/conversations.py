@@ -20,6 +20,7 @@ from tap_intercom.errors import IntercomNotFoundError
 from tap_intercom.fetch import ordered_map
 from tap_intercom.search import keyset_pages
 from tap_intercom.streams.base import IntercomStream
+from tap_intercom.timestamps import to_iso, to_seconds
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context, Record
@@ -30,6 +31,7 @@ logger = logging.getLogger("tap-intercom")
 @dataclass(frozen=True)
 class ConversationRef:
     conversation_id: str
+    updated_at: int | None  # as listed by the search
     closes_page: bool  # the last conversation of a search page: checkpoint after it
 
 
@@ -54,6 +56,7 @@ class ConversationsStream(IntercomStream):
         workers = self.runtime.settings.max_workers
         for ref, detail in ordered_map(self._fetch, refs, workers):
             if detail is not None:
+                self.search_position = to_iso(ref.updated_at)
                 yield _flag_truncation(records.conversation(detail))
                 # Runs once the SDK has written the conversation record yielded above.
                 children.write(detail)
@@ -83,13 +86,14 @@ class ConversationsStream(IntercomStream):
             if number == 0:
                 self.runtime.progress.conversations_total = page.total_count
             for index, item in enumerate(page.items):
-                yield ConversationRef(str(item["id"]), index == len(page.items) - 1)
+                listed_at = int(to_seconds(item["updated_at"]))
+                yield ConversationRef(str(item["id"]), listed_at, index == len(page.items) - 1)
 
     def _listed_refs(self) -> Iterator[ConversationRef]:
         ids = self.runtime.settings.conversation_ids
         self.runtime.progress.conversations_total = len(ids)
         for conversation_id in ids:
-            yield ConversationRef(conversation_id, closes_page=False)
+            yield ConversationRef(conversation_id, updated_at=None, closes_page=False)
 
     def _fetch(self, ref: ConversationRef) -> dict[str, Any] | None:
         params = {"display_as": "plaintext"} if self.runtime.settings.plaintext else None

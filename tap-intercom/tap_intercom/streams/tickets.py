@@ -14,6 +14,7 @@ from tap_intercom.errors import IntercomNotFoundError
 from tap_intercom.fetch import ordered_map
 from tap_intercom.search import keyset_pages
 from tap_intercom.streams.base import IntercomStream
+from tap_intercom.timestamps import to_iso, to_seconds
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
@@ -29,8 +30,9 @@ class TicketsStream(IntercomStream):
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         workers = self.runtime.settings.max_workers
-        for (_, closes_page), ticket in ordered_map(self._with_parts, self._found(), workers):
+        for (listed, closes_page), ticket in ordered_map(self._with_parts, self._found(), workers):
             if ticket is not None:
+                self.search_position = to_iso(int(to_seconds(listed["updated_at"])))
                 yield records.ticket(ticket)
             if closes_page:
                 self.checkpoint()
