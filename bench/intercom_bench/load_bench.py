@@ -95,7 +95,8 @@ def target_postgres(tools: Tools, name: str, settings: dict[str, object]) -> Loa
 
 
 def psql_contender(singer_file: SingerFile, run_dir: Path) -> LoadContender:
-    tables = psql_limit.prepare_copy_files(singer_file.path, run_dir / "copy-files")
+    copy_dir = singer_file.path.with_suffix(".copy-files")
+    tables = psql_limit.prepare_copy_files(singer_file.path, copy_dir)
     script = psql_limit.write_psql_script(tables, run_dir / "psql-limit.sql")
 
     def command(url: str, _: Path) -> Command:

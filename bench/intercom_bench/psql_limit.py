@@ -9,7 +9,9 @@ indexes the target is asked for (replication key, `created_at`, `conversation_id
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,19 +110,22 @@ def quote(identifier: str) -> str:
 
 def prepare_copy_files(singer_path: Path, out_dir: Path) -> list[LimitTable]:
     """Turn the Singer file into one COPY text file per stream (done once, not timed)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
     tables = [LimitTable(stream, out_dir / f"{stream.name}.copy") for stream in STREAMS]
-    if all(table.data_path.exists() for table in tables):
+    if out_dir.exists():
         return tables
-    handles = {table.stream.name: table.data_path.open("w", encoding="utf-8") for table in tables}
+    partial = out_dir.with_name(out_dir.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
     types = {table.stream.name: table.columns for table in tables}
-    try:
+    with ExitStack() as stack:
+        handles = {
+            name: stack.enter_context((partial / f"{name}.copy").open("w", encoding="utf-8"))
+            for name in types
+        }
         for stream, record in singer_records(singer_path):
             row = (copy_value(record.get(name), pg_type) for name, pg_type in types[stream])
             handles[stream].write("\t".join(row) + "\n")
-    finally:
-        for handle in handles.values():
-            handle.close()
+    partial.rename(out_dir)
     return tables
 
 
