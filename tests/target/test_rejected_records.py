@@ -1,0 +1,48 @@
+"""Records that do not match their schema: stored and counted, or the run stops."""
+
+from __future__ import annotations
+
+import pytest
+from singer_sdk.exceptions import InvalidRecord
+
+from target.support import fetch, record, run_in_process, schema_message, sync_logs
+
+THINGS = schema_message(
+    "things",
+    {"id": {"type": "integer"}, "at": {"type": ["null", "string"], "format": "date-time"}},
+    keys=["id"],
+)
+
+
+def test_invalid_records_are_stored_and_counted(target_config, database_url) -> None:
+    messages = [THINGS, record("things", id=1, at="2024-01-01T00:00:00Z")]
+    messages += [record("things", id="two"), record("things", id=3, at="yesterday\u0000")]
+    run_in_process(target_config, messages)
+    assert fetch(database_url, "SELECT id FROM intercom_things") == [(1,)]
+    rejected = fetch(
+        database_url, "SELECT stream, record, error FROM intercom_rejected_records ORDER BY id"
+    )
+    assert rejected == [
+        ("things", {"id": "two"}, 'id: "two" is not of type "integer"'),
+        ("things", {"id": 3, "at": "yesterday"}, 'at: "yesterday\\u0000" is not a "date-time"'),
+    ]
+    [log] = sync_logs(database_url)
+    assert (log["rejected_records"], log["nul_characters_removed"]) == (2, 1)
+    assert log["records_by_stream"] == {"things": 1}
+
+
+def test_on_invalid_record_fail_stops_the_run(target_config, database_url) -> None:
+    config = {**target_config, "on_invalid_record": "fail"}
+    with pytest.raises(InvalidRecord, match="stream 'things' does not match its schema: id:"):
+        run_in_process(config, [THINGS, record("things", id=1), record("things", id="two")])
+    assert fetch(database_url, "SELECT count(*) FROM intercom_things") == [(0,)]
+    assert fetch(database_url, "SELECT count(*) FROM intercom_rejected_records") == [(0,)]
+    [log] = sync_logs(database_url)
+    assert log["status"] == "failed"
+    assert "does not match its schema" in log["error_message"]
+
+
+def test_validation_can_be_turned_off(target_config, database_url) -> None:
+    config = {**target_config, "validate_records": False}
+    run_in_process(config, [THINGS, record("things", id=1, at="2024-01-01 10:00:00+00")])
+    assert fetch(database_url, "SELECT count(*) FROM intercom_things") == [(1,)]
