@@ -111,3 +111,18 @@ def test_truth_holds_every_part_untruncated(fake_intercom) -> None:
     ]
     assert counts == lengths
     assert max(lengths) > 500
+
+
+def test_a_ticket_changes_state_with_a_new_part(fake_intercom) -> None:
+    fake = fake_intercom(**SPEC)
+    before = fake.truth().tickets
+    changes = fake.workspace.mutate(seed=3)
+    (ticket_id,) = changes.updated_tickets
+    query = {"field": "updated_at", "operator": ">=", "value": changes.timestamp}
+    (served,) = Api(fake).search("/tickets/search", query)["tickets"]
+    assert served["id"] == ticket_id
+    assert served["open"] != before[ticket_id]["open"]
+    assert served["previous_ticket_state_id"] == before[ticket_id]["ticket_state"]["id"]
+    parts = served["ticket_parts"]["ticket_parts"]
+    assert len(parts) == len(before[ticket_id]["ticket_parts"]["ticket_parts"]) + 1
+    assert parts[-1]["ticket_state"] == served["ticket_state"]["category"]

@@ -33,11 +33,6 @@ class MutationClock:
             self._last = now
             return now
 
-    def observe(self, timestamp: int) -> None:
-        """Make later ticks come after a timestamp handed out elsewhere."""
-        with self._lock:
-            self._last = max(self._last, timestamp)
-
 
 def day_start(timestamp: int, zone: ZoneInfo) -> int:
     """Start of the calendar day (in the zone) that contains the timestamp."""

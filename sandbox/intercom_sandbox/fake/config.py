@@ -53,3 +53,4 @@ class ServerOptions:
     latency_ms: int = 0
     faults: FaultSpec = field(default_factory=FaultSpec)
     scroll_expiry_seconds: float = 60.0
+    scroll_page_size: int = 50

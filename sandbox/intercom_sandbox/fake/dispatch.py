@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import ApiError, bad_request, error_body
@@ -66,7 +66,7 @@ def handle(ctx: ApiContext, request: ApiRequest) -> Reply:
         endpoint, params = find_route(request.method, request.path)
     except ApiError as error:
         return Reply(error.status, error.body())
-    request = ApiRequest(**{**request.__dict__, "path_params": params})
+    request = replace(request, path_params=params)
     try:
         with ctx.ws.lock:
             return Reply(200, endpoint(ctx, request), reached_endpoint=True)

@@ -16,6 +16,7 @@ from .conversations import new_record
 from .parts import base_part
 from .records import AppliedTag, ConversationRecord
 from .seeding import rng_for
+from .tickets import STATE_IN_PROGRESS, STATE_RESOLVED, ticket_part, ticket_state
 from .workspace import DeletedConversation, Workspace
 
 EXTRA_PART_ID_BASE = 90_000_000_000
@@ -157,8 +158,27 @@ def _update_contacts(ws: Workspace, rng: random.Random, summary: MutationSummary
 
 
 def _update_ticket(ws: Workspace, rng: random.Random, summary: MutationSummary) -> None:
+    """Resolve an open ticket or reopen a resolved one, with the state-change part."""
     for ticket_id in _sample(rng, sorted(ws.tickets), 1):
         ticket = ws.tickets[ticket_id]
-        ticket["open"] = not ticket["open"]
-        ticket["updated_at"] = summary.timestamp
+        previous = ticket["ticket_state"]
+        state = ticket_state(STATE_RESOLVED if ticket["open"] else STATE_IN_PROGRESS)
+        admin_id = rng.choice(sorted(ws.admins))
+        ws.extra_parts_created += 1
+        part = ticket_part(
+            str(EXTRA_PART_ID_BASE + ws.extra_parts_created),
+            "ticket_state_updated_by_admin",
+            summary.timestamp,
+            (previous["category"], state["category"]),
+            ws.admins[admin_id],
+        )
+        parts = ticket["ticket_parts"]
+        parts["ticket_parts"].append(part)
+        parts["total_count"] = len(parts["ticket_parts"])
+        ticket |= {
+            "ticket_state": state,
+            "previous_ticket_state_id": previous["id"],
+            "open": state["category"] != "resolved",
+            "updated_at": summary.timestamp,
+        }
         summary.updated_tickets.append(ticket_id)

@@ -133,6 +133,8 @@ def _first_contact_reply(record: ConversationRecord) -> dict[str, Any] | None:
 
 
 def _statistics(record: ConversationRecord) -> dict[str, Any]:
+    """Close and assignment times are null for a conversation never closed or assigned (the spec
+    types them as plain integers; tests/fake/openapi.py notes the quirk)."""
     first_reply = min(record.created_at + 300, record.updated_at)
     closed = record.state == "closed"
     return {

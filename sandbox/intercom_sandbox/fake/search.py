@@ -14,6 +14,7 @@ from typing import Any
 
 from .clock import day_start, next_day_start
 from .errors import ApiError, bad_request
+from .plaintext import to_plaintext
 from .searchable import Field, resolve_field
 from .workspace import Workspace
 
@@ -169,8 +170,6 @@ def _same(actual: Any, value: Any) -> bool:
 
 
 def _tokens(text: Any) -> set[str]:
-    from .plaintext import to_plaintext
-
     words = to_plaintext(str(text or "")).lower().split()
     return {word.strip(".,!?;:()\"'") for word in words}
 

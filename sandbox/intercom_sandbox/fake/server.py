@@ -48,7 +48,12 @@ class FakeIntercom:
         port: int = 0,
     ) -> None:
         self.options = ServerOptions(
-            token, rate_limit_per_10s, latency_ms, faults or FaultSpec(), scroll_expiry_seconds
+            token,
+            rate_limit_per_10s,
+            latency_ms,
+            faults or FaultSpec(),
+            scroll_expiry_seconds,
+            scroll_page_size,
         )
         self.workspace = Workspace(spec or WorkspaceSpec())
         self.stats = Stats()

@@ -14,6 +14,7 @@ EARLIEST = ANCHOR - HISTORY_SECONDS
 TICKET_ID_BASE = 600
 STATES = (("submitted", "Submitted"), ("in_progress", "In progress"),
           ("waiting_on_customer", "Waiting on you"), ("resolved", "Resolved"))  # fmt: skip
+STATE_IN_PROGRESS, STATE_RESOLVED = 1, 3
 CATEGORIES = ("Customer", "Back-office", "Tracker")
 
 
@@ -111,34 +112,41 @@ def _ticket_parts(
     final_state: int,
     admins: dict[str, dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    admin_ids = sorted(admins)
     parts: list[dict[str, Any]] = []
     at = created
     for index in range(rng.randint(1, 5)):
         at += rng.randint(60, 86_400)
         state = min(index, final_state)
-        admin_id = rng.choice(admin_ids)
+        admin = admins[rng.choice(sorted(admins))]
         part_type = "comment" if index else "ticket_state_updated_by_admin"
-        parts.append(
-            {
-                "type": "ticket_part",
-                "id": str(20_000_000 + number * 100 + index),
-                "part_type": part_type,
-                "body": html_body(rng) if part_type == "comment" else None,
-                "previous_ticket_state": STATES[max(0, state - 1)][0],
-                "ticket_state": STATES[state][0],
-                "created_at": at,
-                "updated_at": at,
-                "assigned_to": None,
-                "author": {
-                    "type": "admin",
-                    "id": admin_id,
-                    "name": admins[admin_id]["name"],
-                    "email": admins[admin_id]["email"],
-                },
-                "attachments": [],
-                "external_id": None,
-                "redacted": False,
-            }
+        part = ticket_part(
+            str(20_000_000 + number * 100 + index),
+            part_type,
+            at,
+            (STATES[max(0, state - 1)][0], STATES[state][0]),
+            admin,
         )
+        if part_type == "comment":
+            part["body"] = html_body(rng)
+        parts.append(part)
     return parts
+
+
+def ticket_part(
+    part_id: str, part_type: str, at: int, states: tuple[str, str], admin: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "type": "ticket_part",
+        "id": part_id,
+        "part_type": part_type,
+        "body": None,
+        "previous_ticket_state": states[0],
+        "ticket_state": states[1],
+        "created_at": at,
+        "updated_at": at,
+        "assigned_to": None,
+        "author": {key: admin[key] for key in ("id", "name", "email")} | {"type": "admin"},
+        "attachments": [],
+        "external_id": None,
+        "redacted": False,
+    }
