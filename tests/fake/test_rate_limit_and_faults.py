@@ -6,6 +6,7 @@ import http.client
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
+import pytest
 import requests
 from intercom_sandbox.fake import FaultSpec
 
@@ -99,3 +100,15 @@ def test_connections_are_kept_alive(fake_intercom) -> None:
         response.read()
         assert response.getheader("Connection") != "close"
     connection.close()
+
+
+def test_slow_responses_arrive_late_but_whole(fake_intercom) -> None:
+    faults = FaultSpec(rate=1.0, kinds=("slow",), slow_seconds=0.3)
+    fake = fake_intercom(seed=1, conversations=2, contacts=2, faults=faults)
+    url, headers = f"{fake.url}/tags", {"Authorization": f"Bearer {fake.token}"}
+    with pytest.raises(requests.Timeout):
+        requests.get(url, headers=headers, timeout=0.05)
+    patient = requests.get(url, headers=headers, timeout=10)
+    assert patient.status_code == 200
+    assert patient.json()["data"] == list(fake.truth().tags.values())
+    assert fake.stats.faults_injected["slow"] == 2
