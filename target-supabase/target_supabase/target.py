@@ -6,17 +6,27 @@ import copy
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
 from psycopg2 import sql
+from singer_sdk.exceptions import (
+    InvalidRecord,
+    MissingKeyPropertiesError,
+    RecordsWithoutSchemaException,
+)
 from singer_sdk.target_base import Target
 
 from target_supabase.catalog import ensure_table, table_exists
-from target_supabase.connection import Database, scrub, secrets_of
-from target_supabase.ddl import TableSpec, preamble_statements, support_table_specs
+from target_supabase.connection import Database, DatabaseError, scrub, secrets_of
+from target_supabase.ddl import (
+    SchemaEvolutionError,
+    TableSpec,
+    preamble_statements,
+    support_table_specs,
+)
 from target_supabase.loader import delete_children
 from target_supabase.names import fit_identifier, table_name
 from target_supabase.settings import CONFIG_SCHEMA, LoadSettings
@@ -33,6 +43,17 @@ _REJECTION_LOG_LIMIT = 20
 
 class TerminatedError(RuntimeError):
     """The target received SIGTERM or SIGINT."""
+
+
+# Failures explained by their message alone (anything else keeps its traceback: a bug).
+CLEAR_ERRORS = (
+    DatabaseError,
+    SchemaEvolutionError,
+    InvalidRecord,
+    MissingKeyPropertiesError,
+    RecordsWithoutSchemaException,
+    TerminatedError,
+)
 
 
 class TargetSupabase(Target):
@@ -87,6 +108,16 @@ class TargetSupabase(Target):
         except BaseException as exc:
             self._record_failure(exc)
             raise
+
+    @classmethod
+    @override
+    def invoke(cls, *args: Any, **kwargs: Any) -> None:
+        """The CLI: known failures end with one clear line on stderr and exit code 1."""
+        try:
+            super().invoke(*args, **kwargs)
+        except CLEAR_ERRORS as exc:
+            cls.logger.error("target-supabase failed: %s", exc)
+            sys.exit(1)
 
     def _start_run(self) -> None:
         if self._started:
@@ -161,8 +192,8 @@ class TargetSupabase(Target):
         """Checkpoints happen on STATE messages (see _checkpoint_due), not by record age."""
 
     def _checkpoint_due(self) -> bool:
-        rows = int(self.config.get("checkpoint_rows") or 50000)
-        seconds = float(self.config.get("batch_max_seconds") or 30)
+        rows = _setting(self.config, "checkpoint_rows", 50000)
+        seconds = _setting(self.config, "batch_max_seconds", 30)
         elapsed = time.monotonic() - self._last_checkpoint
         return self._rows_since_checkpoint >= rows or elapsed >= seconds
 
@@ -275,6 +306,11 @@ class TargetSupabase(Target):
             with self.db.transaction(timeout, what=f"replacing rows of {child}") as cur:
                 if table_exists(cur, table):
                     delete_children(cur, table, keys, resets)
+
+
+def _setting(config: Mapping[str, Any], name: str, default: float) -> float:
+    value = config.get(name)
+    return default if value is None else float(value)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
