@@ -1,0 +1,128 @@
+"""The target as a process: killed mid-load, or its database restarted under it."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import threading
+from pathlib import Path
+from typing import Any
+
+from target.intercom_messages import CONVERSATIONS, PARTS, TAGS, conversation, part, tag
+from target.support import TARGET_BIN, as_lines, fetch, run_in_process, run_process, sync_logs
+
+TABLE_QUERIES = [
+    "SELECT conversation_id, updated_at, title, tags FROM intercom_conversations ORDER BY 1",
+    "SELECT message_id, conversation_id, body FROM intercom_messages ORDER BY 1",
+    "SELECT conversation_id, tag_id, name FROM intercom_conversation_tags ORDER BY 1, 2",
+]
+SCHEMAS = [CONVERSATIONS, PARTS, TAGS]
+
+
+def conversation_messages(n: int, version: int = 1) -> list[dict[str, Any]]:
+    """A conversation, its parts and tags, then the tap's STATE covering it."""
+    cid = f"c{n:04d}"
+    messages = [conversation(cid, version, tags=["t"]), tag(cid, "a"), tag(cid, f"t{n % 3}")]
+    messages += [part(f"{cid}-{k}", cid, body="<p>" + "x" * 300 + "</p>") for k in range(3)]
+    messages.append({"type": "STATE", "value": {"bookmarks": {"n": n}}})
+    return messages
+
+
+def start(config: dict[str, Any], tmp_path: Path) -> subprocess.Popen[str]:
+    config_file = tmp_path / "config.json"
+    config_file.write_text(json.dumps(config))
+    return subprocess.Popen(
+        [str(TARGET_BIN), "--config", str(config_file)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def feed(process: subprocess.Popen[str], text: str) -> threading.Thread:
+    def write() -> None:
+        try:
+            assert process.stdin is not None
+            process.stdin.write(text)
+            process.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass  # the process was killed: that is the point
+
+    thread = threading.Thread(target=write, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_sigkill_then_replay_from_the_last_state_ends_exactly_right(
+    pg_server, database_url, tmp_path
+) -> None:
+    messages = list(SCHEMAS)
+    for n in range(300):
+        messages += conversation_messages(n)
+    config = {"database_url": database_url, "batch_max_seconds": 3600, "checkpoint_rows": 40}
+    config["batch_size_rows"] = 25
+    process = start(config, tmp_path)
+    feed(process, as_lines(messages))
+    assert process.stdout is not None
+    states = [json.loads(process.stdout.readline()) for _ in range(8)]
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    last = states[-1]["bookmarks"]["n"]
+    assert 0 < last < 299
+    # Everything the last emitted state covers is committed.
+    committed = {
+        cid for (cid,) in fetch(database_url, "SELECT conversation_id FROM intercom_conversations")
+    }
+    assert {f"c{n:04d}" for n in range(last + 1)} <= committed
+
+    resume_at = messages.index({"type": "STATE", "value": {"bookmarks": {"n": last}}}) + 1
+    run_in_process(config, SCHEMAS + messages[resume_at:])
+
+    clean = pg_server.create_database(f"clean_{Path(database_url).name}")
+    run_in_process({**config, "database_url": clean}, messages)
+    for query in TABLE_QUERIES:
+        assert fetch(database_url, query) == fetch(clean, query)
+    assert len(fetch(database_url, TABLE_QUERIES[1])) == 900
+
+
+def test_postgres_restarted_mid_run_fails_clearly_and_never_overstates(
+    pg_server, database_url, tmp_path
+) -> None:
+    config = {"database_url": database_url, "batch_max_seconds": 0}
+    process = start(config, tmp_path)
+    assert process.stdin is not None
+    assert process.stdout is not None
+    first = list(SCHEMAS)
+    for n in range(10):
+        first += conversation_messages(n)
+    process.stdin.write(as_lines(first))
+    process.stdin.flush()
+    emitted = [json.loads(process.stdout.readline())]
+    while emitted[-1]["bookmarks"]["n"] < 9:
+        emitted.append(json.loads(process.stdout.readline()))
+
+    pg_server.restart()
+    rest: list[dict[str, Any]] = []
+    for n in range(10, 15):
+        rest += conversation_messages(n)
+    stdout, stderr = process.communicate(as_lines(rest), timeout=60)
+
+    assert process.returncode == 1
+    assert "target-supabase failed: Database error while" in stderr
+    assert pg_server.password not in stderr
+    assert stdout == ""  # no state after the restart: nothing later was committed
+    committed = fetch(database_url, "SELECT count(*) FROM intercom_conversations")
+    assert committed == [(10,)]
+    [log] = sync_logs(database_url)
+    assert log["status"] == "failed"
+    assert "Database error" in log["error_message"]
+    assert log["state"] == {"bookmarks": {"n": 9}}
+
+
+def test_state_goes_to_stdout_and_the_exit_code_is_zero(database_url, tmp_path) -> None:
+    messages = [*SCHEMAS, *conversation_messages(1), *conversation_messages(2)]
+    done = run_process({"database_url": database_url, "batch_max_seconds": 0}, messages, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.states == [{"bookmarks": {"n": 1}}, {"bookmarks": {"n": 2}}]
