@@ -15,8 +15,12 @@ log() { printf '[bench] %s\n' "$*" >&2; }
 # make_peer_venv NAME PIP_SPEC EXECUTABLE: a virtualenv with one package, made once.
 make_peer_venv() {
   local venv="$WORK_DIR/$1" spec="$2" executable="$3"
-  if [[ -x "$venv/bin/$executable" ]] && "$venv/bin/pip" freeze 2>/dev/null | grep -qix "$spec"; then
-    return
+  if [[ -x "$venv/bin/$executable" ]]; then
+    local installed
+    installed="$("$venv/bin/pip" freeze --disable-pip-version-check 2>/dev/null || true)"
+    if grep -qix -- "$spec" <<<"$installed"; then
+      return
+    fi
   fi
   log "installing $spec into $venv"
   rm -rf "$venv"
