@@ -57,9 +57,12 @@ def test_a_same_day_contact_update_is_invisible_to_greater_than_the_bookmark(
 ) -> None:
     fake = fake_intercom(seed=4, contacts=30, conversations=2, timezone=ZONE)
     api = Api(fake)
+    first = fake.workspace.mutate(seed=1)
+    assert first.same_day_contact is None, "generated updates all lie days in the past"
     bookmark = max(c["updated_at"] for c in fake.truth().contacts.values())
-    changes = fake.workspace.mutate(seed=1)
+    changes = fake.workspace.mutate(seed=2)
     changed = changes.same_day_contact
+    assert changed is not None
     assert fake.truth().contacts[changed]["updated_at"] > bookmark
     after = _contacts(api, {"field": "updated_at", "operator": ">", "value": bookmark})
     same_day = _contacts(api, {"field": "updated_at", "operator": "=", "value": bookmark})

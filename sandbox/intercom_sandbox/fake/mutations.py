@@ -33,7 +33,7 @@ class MutationSummary:
     untagged_conversations: list[str] = field(default_factory=list)
     deleted_conversations: list[str] = field(default_factory=list)
     updated_contacts: list[str] = field(default_factory=list)
-    same_day_contact: str | None = None
+    same_day_contact: str | None = None  # updated on the day of the previous latest update
     updated_tickets: list[str] = field(default_factory=list)
 
 
@@ -137,24 +137,17 @@ def _update_contacts(ws: Workspace, rng: random.Random, summary: MutationSummary
     if not ids:
         return
     previous_latest = max(c["updated_at"] for c in ws.contacts.values())
-    chosen = _sample(rng, ids, max(2, len(ids) // 10))
-    for contact_id in chosen[1:]:
+    for contact_id in _sample(rng, ids, max(2, len(ids) // 10)):
         contact = ws.contacts[contact_id]
         contact["custom_attributes"]["seats"] = rng.randint(1, 200)
         contact["last_seen_at"] = summary.timestamp
         contact["updated_at"] = summary.timestamp
         summary.updated_contacts.append(contact_id)
-    # One contact changes later on the same calendar day (workspace timezone) as the latest update
-    # so far: contact search matches timestamps by day (spec L8743-8761), so `updated_at > X`
-    # skips it.
-    same_day = previous_latest + 1
-    if day_start(same_day, ws.zone) != day_start(previous_latest, ws.zone):
-        same_day = previous_latest
-    contact = ws.contacts[chosen[0]]
-    contact["name"] = (contact["name"] or "Anon") + " ✓"
-    contact["updated_at"] = same_day
-    summary.updated_contacts.append(chosen[0])
-    summary.same_day_contact = chosen[0]
+    # Contact search matches timestamps by calendar day in the workspace timezone (spec
+    # L8743-8761), so `updated_at > X` misses a contact updated later on X's day. From the second
+    # mutation of a day on, the previous latest update is today and these updates are such.
+    if day_start(previous_latest, ws.zone) == day_start(summary.timestamp, ws.zone):
+        summary.same_day_contact = summary.updated_contacts[0]
 
 
 def _update_ticket(ws: Workspace, rng: random.Random, summary: MutationSummary) -> None:
