@@ -8,7 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from intercom_sandbox.fake import FakeIntercom
+from intercom_sandbox.fake import FakeIntercom, WorkspaceSpec
 from tap_replica import KEYS, Replica
 from tap_truth import assert_matches_truth
 from taprun import TOKEN, TapOutput, config_for, run_tap
@@ -16,18 +16,19 @@ from taprun import TOKEN, TapOutput, config_for, run_tap
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 
 
-@pytest.fixture
-def workspace(fake_intercom: Callable[..., FakeIntercom]) -> FakeIntercom:
-    return fake_intercom(
-        seed=11, conversations=25, contacts=30, companies=8, tickets=5, huge_conversations=1,
-        token=TOKEN,
-    )  # fmt: skip
+@pytest.fixture(scope="module")
+def workspace(module_fake: Callable[..., FakeIntercom]) -> FakeIntercom:
+    spec = WorkspaceSpec(
+        seed=11, conversations=25, contacts=30, companies=8, tickets=5, huge_conversations=1
+    )
+    fake = module_fake(spec, token=TOKEN)
+    fake.workspace.mutate(seed=1)  # so that one conversation is deleted
+    return fake
 
 
-@pytest.fixture
-def full_run(workspace: FakeIntercom, tmp_path: Path) -> TapOutput:
-    workspace.workspace.mutate(seed=1)  # so that one conversation is deleted
-    return run_tap(tmp_path, config_for(workspace))
+@pytest.fixture(scope="module")
+def full_run(workspace: FakeIntercom, tmp_path_factory: pytest.TempPathFactory) -> TapOutput:
+    return run_tap(tmp_path_factory.mktemp("full"), config_for(workspace))
 
 
 def test_full_sync_delivers_exactly_the_workspace(

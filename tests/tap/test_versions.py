@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-from intercom_sandbox.fake import FakeIntercom
+from intercom_sandbox.fake import FakeIntercom, WorkspaceSpec
 from taprun import TapOutput, config_for, run_tap
 
 LEGACY_PRIORITY = {
@@ -18,12 +17,16 @@ LEGACY_PRIORITY = {
 }
 
 
-@pytest.fixture
-def runs(fake_intercom: Callable[..., FakeIntercom], tmp_path: Path) -> dict[str, TapOutput]:
-    fake = fake_intercom(seed=5, conversations=15, contacts=12, companies=4, tickets=6)
+@pytest.fixture(scope="module")
+def runs(
+    module_fake: Callable[..., FakeIntercom], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, TapOutput]:
+    spec = WorkspaceSpec(seed=5, conversations=15, contacts=12, companies=4, tickets=6)
+    fake = module_fake(spec)
     fake.workspace.mutate(seed=1)
+    folder = tmp_path_factory.mktemp("versions")
     return {
-        version: run_tap(tmp_path / version, config_for(fake, api_version=version))
+        version: run_tap(folder / version, config_for(fake, api_version=version))
         for version in ("2.14", "2.15", "2.16")
     }
 
