@@ -71,6 +71,7 @@ def test_killed_runs_resumed_from_state_end_with_the_truth(
         states = [m["value"] for m in messages if m["type"] == "STATE"]
         state = states[-1] if states else state
     assert finished
-    assert state is not None and state["sync"]["complete"] is True
+    assert state is not None
+    assert state["sync"]["complete"] is True
     assert killed >= 2
     assert_matches_truth(Replica().apply(delivered), fake.truth())
