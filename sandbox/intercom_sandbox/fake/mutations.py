@@ -61,6 +61,8 @@ def _add_parts(ws: Workspace, rng: random.Random, summary: MutationSummary) -> N
         for _ in range(rng.randint(1, 3)):
             record.extra_parts.append(_new_part(ws, record, rng, summary.timestamp))
         record.state = rng.choice(["open", "closed"])
+        record.waiting_since = summary.timestamp if record.state == "open" else None
+        record.snoozed_until = None
         record.read = False
         record.updated_at = summary.timestamp
         summary.updated_conversations.append(cid)

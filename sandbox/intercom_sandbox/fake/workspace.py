@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from .clock import MutationClock
@@ -23,6 +23,9 @@ from .people import APP_ID, make_companies, make_contacts
 from .records import AppliedTag, ConversationRecord
 from .render import render_conversation
 from .tickets import make_tickets
+
+if TYPE_CHECKING:
+    from .mutations import MutationSummary
 
 
 @dataclass
@@ -131,7 +134,8 @@ class Workspace:
             "applied_by": {"type": "admin", "id": tag.applied_by},
         }
 
-    def mutate(self, seed: int) -> Any:
+    def mutate(self, seed: int) -> MutationSummary:
+        """Deterministic changes for the seed (see mutations.py); returns what changed."""
         from .mutations import apply_mutation  # mutations build on the workspace
 
         with self.lock:
