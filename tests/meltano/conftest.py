@@ -9,10 +9,7 @@ from pathlib import Path
 import pytest
 from intercom_sandbox.fake import FakeIntercom
 
-from meltano.project import MeltanoProject, copy_project, meltano_bin
-
-WORKSPACE = {"seed": 11, "conversations": 12, "contacts": 15, "companies": 4, "tickets": 3}
-TOKEN = "meltano-test-token"
+from meltano.project import TOKEN, WORKSPACE, MeltanoProject, copy_project, meltano_bin
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 PROJECT_FILES = ["meltano.yml"]
 PROJECT_FOLDERS = ["tap-intercom", "target-supabase", "schemas"]
 USER_VARIABLES = ("INTERCOM_ACCESS_TOKEN", "SUPABASE_DB_URL")
+# The fake workspace every Meltano test syncs: small, so that each run takes seconds.
+WORKSPACE = {"seed": 11, "conversations": 12, "contacts": 15, "companies": 4, "tickets": 3}
+TOKEN = "meltano-test-token"
 
 
 def meltano_bin() -> str:

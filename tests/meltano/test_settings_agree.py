@@ -1,0 +1,93 @@
+"""meltano.yml, the plugins' config schemas, .env.example and the README's settings tables agree."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from meltano.project import REPO_ROOT
+
+PLUGINS = {"tap-intercom": "extractors", "target-supabase": "loaders"}
+README_SECTION = ("<!-- settings:start -->", "<!-- settings:end -->")
+
+
+def about(plugin: str) -> dict[str, Any]:
+    executable = Path(sys.executable).parent / plugin
+    done = subprocess.run(
+        [str(executable), "--about", "--format", "json"], capture_output=True, text=True, check=True
+    )
+    return dict(json.loads(done.stdout))
+
+
+def meltano_plugin(plugin: str) -> dict[str, Any]:
+    project = yaml.safe_load((REPO_ROOT / "meltano.yml").read_text())
+    return next(p for p in project["plugins"][PLUGINS[plugin]] if p["name"] == plugin)
+
+
+def readme_settings_section() -> str:
+    start, end = README_SECTION
+    return (REPO_ROOT / "README.md").read_text().split(start, 1)[1].split(end, 1)[0]
+
+
+def env_var(plugin: str, setting: str) -> str:
+    return f"{plugin.upper().replace('-', '_')}_{setting.upper()}"
+
+
+@pytest.mark.parametrize("plugin", PLUGINS)
+def test_meltano_yml_declares_every_setting_as_the_plugin_does(plugin: str) -> None:
+    info = about(plugin)
+    declared = {entry["name"]: entry for entry in meltano_plugin(plugin)["settings"]}
+
+    assert list(declared) == list(info["settings"]["properties"])
+    for name, schema in info["settings"]["properties"].items():
+        entry = declared[name]
+        assert entry.get("sensitive", False) == bool(schema.get("secret")), name
+        assert entry.get("value") == schema.get("default"), name
+        assert entry["label"], name
+        assert entry["description"], name
+        if schema.get("enum"):
+            assert [option["value"] for option in entry["options"]] == schema["enum"], name
+
+
+@pytest.mark.parametrize("plugin", PLUGINS)
+def test_meltano_yml_capabilities_are_what_the_plugin_reports(plugin: str) -> None:
+    assert meltano_plugin(plugin)["capabilities"] == about(plugin)["capabilities"]
+
+
+@pytest.mark.parametrize("plugin", PLUGINS)
+def test_secrets_are_sensitive(plugin: str) -> None:
+    secrets = {
+        entry["name"] for entry in meltano_plugin(plugin)["settings"] if entry.get("sensitive")
+    }
+    expected = {"tap-intercom": {"access_token"}, "target-supabase": {"database_url", "password"}}
+    assert expected[plugin] <= secrets
+
+
+@pytest.mark.parametrize("plugin", PLUGINS)
+def test_env_example_and_readme_list_every_setting(plugin: str) -> None:
+    env_example = (REPO_ROOT / ".env.example").read_text()
+    readme = readme_settings_section()
+    for name in about(plugin)["settings"]["properties"]:
+        assert f"# {env_var(plugin, name)}=\n" in env_example, name
+        assert f"| `{name}` | `{env_var(plugin, name)}` |" in readme, name
+
+
+def test_env_example_sets_nothing() -> None:
+    lines = (REPO_ROOT / ".env.example").read_text().splitlines()
+    assert all(line.startswith("#") or not line.strip() for line in lines)
+
+
+def test_generated_files_are_up_to_date() -> None:
+    done = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / "generate_docs.py"), "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
