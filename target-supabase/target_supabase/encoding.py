@@ -8,6 +8,7 @@ PostgreSQL rejects NUL characters in `text` and `jsonb`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -24,7 +25,12 @@ def dump_json(value: Any) -> str:
     return simplejson.dumps(value, use_decimal=True, ensure_ascii=False, separators=(",", ":"))
 
 
+_SPECIAL = re.compile("[\\\\\t\n\r\x00]")
+
+
 def escape_copy(text: str) -> str:
+    if _SPECIAL.search(text) is None:
+        return text
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
@@ -43,19 +49,24 @@ class RowEncoder:
         }
         self._fields = [(name, by_type.get(kind, self.text)) for name, kind in fields]
 
-    def encode(self, record: dict[str, Any], ordinal: int) -> str:
-        """One COPY line: the ordinal (for keeping the last duplicate) then the columns."""
+    def encode(self, record: dict[str, Any]) -> str:
+        """One COPY line."""
         get = record.get
-        parts = [str(ordinal)]
-        append = parts.append
-        for name, encode in self._fields:
-            value = get(name)
-            append(NULL if value is None else encode(value))
-        return "\t".join(parts) + "\n"
+        return (
+            "\t".join(
+                [
+                    NULL if (value := get(name)) is None else encode(value)
+                    for name, encode in self._fields
+                ]
+            )
+            + "\n"
+        )
 
     def text(self, value: Any) -> str:
         if value.__class__ is not str:
             value = dump_json(value) if isinstance(value, (dict, list)) else str(value)
+        if _SPECIAL.search(value) is None:
+            return value  # the common case: nothing to escape or remove
         if NUL in value:
             value = self._strip(value)
         return escape_copy(value)

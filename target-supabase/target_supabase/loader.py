@@ -1,4 +1,5 @@
-"""One batch, one transaction: COPY into a temporary table, then merge into the real one.
+"""One batch, one transaction: COPY into a temporary table, then merge into the real one
+(streams without key, or append-only: COPY straight into the table).
 
 Nothing here keeps session state between transactions: the staging table is created and dropped
 (ON COMMIT DROP) inside the batch's transaction, as Supabase's transaction pooler requires.
@@ -18,7 +19,6 @@ from psycopg2.extras import execute_values
 from target_supabase.encoding import dump_json
 
 STAGE = sql.Identifier("_target_supabase_stage")
-ORDINAL = sql.Identifier("_target_supabase_ordinal")
 COPY_CHUNK_BYTES = 1 << 20
 
 
@@ -46,37 +46,26 @@ class Batch:
 
 
 def load(cur: psycopg2.extensions.cursor, target: TableLoad, lines: Sequence[str | None]) -> None:
-    """Stage `lines` and merge them into the table."""
-    stage_columns = sql.SQL(", ").join([ORDINAL, *map(sql.Identifier, target.columns)])
+    """Write `lines` (already one per key when upserting) into the table."""
+    data = io.StringIO("".join(line for line in lines if line is not None))
+    if not (target.upsert and target.primary_key):
+        copy = sql.SQL("COPY {} ({}) FROM STDIN").format(target.table, target.names())
+        cur.copy_expert(copy, data, size=COPY_CHUNK_BYTES)
+        return
     cur.execute(
         sql.SQL(
-            "CREATE TEMPORARY TABLE {} ON COMMIT DROP AS "
-            "SELECT NULL::bigint AS {}, {} FROM {} WITH NO DATA"
-        ).format(STAGE, ORDINAL, target.names(), target.table)
+            "CREATE TEMPORARY TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA"
+        ).format(STAGE, target.names(), target.table)
     )
-    data = io.StringIO("".join(line for line in lines if line is not None))
-    copy = sql.SQL("COPY {} ({}) FROM STDIN").format(STAGE, stage_columns)
+    copy = sql.SQL("COPY {} ({}) FROM STDIN").format(STAGE, target.names())
     cur.copy_expert(copy, data, size=COPY_CHUNK_BYTES)
     cur.execute(merge_statement(target))
 
 
 def merge_statement(target: TableLoad) -> sql.Composable:
-    if not (target.upsert and target.primary_key):
-        return sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ORDER BY {}").format(
-            target.table, target.names(), target.names(), STAGE, ORDINAL
-        )
     keys = sql.SQL(", ").join(map(sql.Identifier, target.primary_key))
-    order: list[sql.Composable] = [*map(sql.Identifier, target.primary_key)]
-    if target.replication_column:
-        order.append(
-            sql.SQL("{} DESC NULLS LAST").format(sql.Identifier(target.replication_column))
-        )
-    order.append(sql.SQL("{} DESC").format(ORDINAL))
-    select = sql.SQL("SELECT DISTINCT ON ({}) {} FROM {} ORDER BY {}").format(
-        keys, target.names(), STAGE, sql.SQL(", ").join(order)
-    )
-    return sql.SQL("INSERT INTO {} AS t ({}) {} ON CONFLICT ({}) {}").format(
-        target.table, target.names(), select, keys, _on_conflict(target)
+    return sql.SQL("INSERT INTO {} AS t ({}) SELECT {} FROM {} ON CONFLICT ({}) {}").format(
+        target.table, target.names(), target.names(), STAGE, keys, _on_conflict(target)
     )
 
 

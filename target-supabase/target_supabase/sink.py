@@ -11,6 +11,7 @@ from singer_sdk.sinks import BatchSink
 from target_supabase.catalog import ensure_table, table_exists
 from target_supabase.ddl import StreamShape, TableSpec, stream_table_spec
 from target_supabase.encoding import NUL, RowEncoder, dump_json
+from target_supabase.latest import LatestByKey
 from target_supabase.loader import (
     Batch,
     TableLoad,
@@ -146,6 +147,12 @@ class TableSink(ValidatingSink):
             else None,
             upsert=self.settings.load_method != "append-only",
         )
+        keyed_upsert = self.load.upsert and bool(self.spec.primary_key)
+        self.latest = (
+            LatestByKey(self.key_properties, self.load.replication_column and replication_key)
+            if keyed_upsert
+            else None
+        )
         self.replace_set = self.settings.replace_sets.get(self.stream_name)
         self.is_parent = bool(self.owner.children_of(self.stream_name))
         self._rows_by_parent: dict[tuple, list[int]] = {}
@@ -156,7 +163,13 @@ class TableSink(ValidatingSink):
         if not self.known_fields.issuperset(record):
             self._warn_unknown_fields(record)
         lines = self.batch.lines
-        line = self.encoder.encode(record, len(lines))
+        line = self.encoder.encode(record)
+        if self.latest is not None:
+            obsolete = self.latest.admit(record, len(lines))
+            if obsolete == len(lines):
+                return
+            if obsolete is not None:
+                lines[obsolete] = None
         if self.replace_set is not None:
             parent = tuple(record.get(key) for key in self.replace_set.parent_keys)
             self._rows_by_parent.setdefault(parent, []).append(len(lines))
@@ -192,6 +205,8 @@ class TableSink(ValidatingSink):
         self._nul_reported = self.encoder.nul_removed
         self._rejector.nul_removed = 0
         self._rows_by_parent = {}
+        if self.latest is not None:
+            self.latest.clear()
         self._committed(nul_removed)
 
     def _warn_unknown_fields(self, record: dict) -> None:
