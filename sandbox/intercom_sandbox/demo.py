@@ -12,19 +12,17 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from intercom_sandbox.demo_database import DemoDatabase
+from intercom_sandbox.demo_database import DEFAULT_PORT, DemoDatabase
 from intercom_sandbox.demo_report import print_rows, run_summary
 
 if TYPE_CHECKING:
     from intercom_sandbox.fake import FakeIntercom
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DEMO_DIR = REPO_ROOT / ".demo"
-# These match the `dev` environment in meltano.yml.
-FAKE_PORT = 8765
 FAKE_TOKEN = "demo-token"
 SAMPLE_WORKSPACE = {
     "seed": 1,
@@ -37,6 +35,30 @@ SAMPLE_WORKSPACE = {
 PLUGIN_ENV_PREFIXES = ("TAP_INTERCOM_", "TARGET_SUPABASE_", "MELTANO_")
 
 
+@dataclass(frozen=True)
+class DemoPlaces:
+    """Where the demo runs. The defaults match the `dev` environment in meltano.yml; the tests
+    move it elsewhere with INTERCOM_DEMO_* variables."""
+
+    project: Path
+    folder: Path
+    fake_port: int
+    postgres_port: int
+
+    @classmethod
+    def from_env(cls) -> DemoPlaces:
+        env = os.environ.get
+        return cls(
+            project=Path(env("INTERCOM_DEMO_PROJECT") or REPO_ROOT),
+            folder=Path(env("INTERCOM_DEMO_DIR") or REPO_ROOT / ".demo"),
+            fake_port=int(env("INTERCOM_DEMO_FAKE_PORT") or 8765),
+            postgres_port=int(env("INTERCOM_DEMO_POSTGRES_PORT") or DEFAULT_PORT),
+        )
+
+    def database(self) -> DemoDatabase:
+        return DemoDatabase(self.folder / "postgres", self.postgres_port)
+
+
 def say(text: str) -> None:
     print(f"\033[1m==> {text}\033[0m", flush=True)
 
@@ -45,70 +67,88 @@ def meltano_bin() -> str:
     return os.environ.get("MELTANO_BIN") or str(REPO_ROOT / ".venv-meltano" / "bin" / "meltano")
 
 
-def meltano_env() -> dict[str, str]:
-    """The caller's environment without settings that would point the demo elsewhere."""
+def meltano_env(places: DemoPlaces, database: DemoDatabase) -> dict[str, str]:
+    """The caller's environment without settings that would point the demo elsewhere, and the
+    demo's own (the same as the `dev` environment's unless moved)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(PLUGIN_ENV_PREFIXES)}
     env.pop("INTERCOM_ACCESS_TOKEN", None)
     env.pop("SUPABASE_DB_URL", None)
-    return env | {"MELTANO_ENVIRONMENT": "dev", "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    return env | {
+        "MELTANO_ENVIRONMENT": "dev",
+        "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "TAP_INTERCOM_API_URL": f"http://127.0.0.1:{places.fake_port}",
+        "TAP_INTERCOM_ACCESS_TOKEN": FAKE_TOKEN,
+        "TARGET_SUPABASE_DATABASE_URL": database.url,
+    }
 
 
-def meltano(*args: str) -> None:
+def meltano(places: DemoPlaces, database: DemoDatabase, *args: str) -> None:
     """Run Meltano in the project folder, its output (and the tap's progress) live."""
-    command = [meltano_bin(), *args]
     print("$ meltano " + " ".join(args), flush=True)
-    subprocess.run(command, cwd=REPO_ROOT, env=meltano_env(), check=True)
+    env = meltano_env(places, database)
+    subprocess.run([meltano_bin(), *args], cwd=places.project, env=env, check=True)
 
 
-def next_run_number() -> int:
-    DEMO_DIR.mkdir(exist_ok=True)
-    counter = DEMO_DIR / "runs"
+def next_run_number(folder: Path) -> int:
+    folder.mkdir(parents=True, exist_ok=True)
+    counter = folder / "runs"
     number = int(counter.read_text()) + 1 if counter.exists() else 1
     counter.write_text(str(number))
     return number
 
 
-def start_fake(run_number: int) -> FakeIntercom:
+def start_fake(port: int, run_number: int) -> FakeIntercom:
     """The sample workspace; from the second run on, changed as Intercom would change it."""
     from intercom_sandbox.fake import FakeIntercom, WorkspaceSpec
 
-    fake = FakeIntercom(WorkspaceSpec(**SAMPLE_WORKSPACE), token=FAKE_TOKEN, port=FAKE_PORT)
+    fake = FakeIntercom(WorkspaceSpec(**SAMPLE_WORKSPACE), token=FAKE_TOKEN, port=port)
     url = fake.start()
     if run_number > 1:
-        changed = fake.workspace.mutate(seed=run_number)
-        say(f"Changed the fake workspace since the last run: {changed}")
+        changes = describe_changes(fake.workspace.mutate(seed=run_number))
+        say(f"Changed the fake workspace since the last run: {changes}")
     say(f"Fake Intercom at {url} ({SAMPLE_WORKSPACE['conversations']} conversations)")
     return fake
 
 
+def describe_changes(summary: object) -> str:
+    """`3 updated conversations, 2 new conversations, ...` from a mutation summary."""
+    counts = [
+        f"{len(value)} {name.replace('_', ' ')}"
+        for name, value in vars(summary).items()
+        if isinstance(value, (list, tuple, set, dict)) and value
+    ]
+    return ", ".join(counts) or "nothing"
+
+
 def run(install: bool = True) -> int:
-    database = DemoDatabase(DEMO_DIR / "postgres")
-    say(f"Local PostgreSQL at {database.describe()} (data in .demo/postgres)")
+    places = DemoPlaces.from_env()
+    database = places.database()
+    say(f"Local PostgreSQL at {database.describe()} (data in {places.folder / 'postgres'})")
     database.ensure_running()
     previous_runs = database.finished_runs()
-    run_number = next_run_number()
-    fake = start_fake(run_number)
+    fake = start_fake(places.fake_port, next_run_number(places.folder))
     try:
         if install:
             say("Installing the plugins (meltano install)")
-            meltano("install")
+            meltano(places, database, "install")
         if previous_runs:
             say("Running the sync again: INCREMENTAL, from the state Meltano saved last time")
         else:
             say("First sync: everything (no state yet)")
-        meltano("run", "tap-intercom", "target-supabase")
+        meltano(places, database, "run", "tap-intercom", "target-supabase")
     finally:
         fake.stop()
     say("Sync status (meltano invoke target-supabase:status)")
-    meltano("invoke", "target-supabase:status")
+    meltano(places, database, "invoke", "target-supabase:status")
     print_rows(database.url)
     print(run_summary(database, previous_runs))
     return 0
 
 
 def stop() -> int:
-    DemoDatabase(DEMO_DIR / "postgres").stop()
-    say("Stopped the demo's PostgreSQL (its data stays in .demo/; delete the folder to reset)")
+    places = DemoPlaces.from_env()
+    places.database().stop()
+    say(f"Stopped the demo's PostgreSQL (its data stays in {places.folder}; delete it to reset)")
     return 0
 
 

@@ -17,19 +17,19 @@ from intercom_sandbox.postgres import (
 
 # These match the `dev` environment in meltano.yml. The server listens on 127.0.0.1 only, so this
 # password protects nothing real.
-PORT = 54329
+DEFAULT_PORT = 54329
 PASSWORD = "demo"
 DATABASE = "intercom_demo"
 SYNC_LOG_TABLE = "intercom_sync_logs"
 
 
 class DemoDatabase:
-    def __init__(self, base_dir: Path) -> None:
-        self.server = LocalPostgres(base_dir=base_dir, port=PORT, password=PASSWORD)
-        self.url = make_url("postgres", PASSWORD, "127.0.0.1", PORT, DATABASE)
+    def __init__(self, base_dir: Path, port: int = DEFAULT_PORT) -> None:
+        self.server = LocalPostgres(base_dir=base_dir, port=port, password=PASSWORD)
+        self.url = make_url("postgres", PASSWORD, "127.0.0.1", port, DATABASE)
 
     def describe(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{PORT}/{DATABASE}"
+        return f"postgresql://postgres:{PASSWORD}@127.0.0.1:{self.server.port}/{DATABASE}"
 
     def ensure_running(self) -> None:
         if not self._answers():

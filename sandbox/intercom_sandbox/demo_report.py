@@ -11,7 +11,8 @@ import psycopg2
 SAMPLES = {
     "intercom_conversations": (
         "SELECT conversation_id, updated_at, state, priority, "
-        "left(coalesce(source_subject, source_body, ''), 40) AS subject, parts_total_count "
+        "left(regexp_replace(coalesce(nullif(source_subject, ''), source_body, ''), '<[^>]*>', '', "
+        "'g'), 40) AS subject, parts_total_count "
         "FROM intercom_conversations ORDER BY updated_at DESC LIMIT 5"
     ),
     "intercom_messages": (
@@ -27,10 +28,10 @@ LAST_RUN_SQL = (
 CELL_WIDTH = 50
 
 
-class HasRuns(Protocol):
+class DemoDatabaseLike(Protocol):
     url: str
 
-    def finished_runs(self) -> int: ...
+    def describe(self) -> str: ...
 
 
 def query(url: str, statement: str) -> tuple[list[str], list[tuple[Any, ...]]]:
@@ -62,7 +63,7 @@ def count(url: str, table: str) -> int:
     return int(rows[0][0])
 
 
-def run_summary(database: HasRuns, previous_runs: int) -> str:
+def run_summary(database: DemoDatabaseLike, previous_runs: int) -> str:
     _, rows = query(database.url, LAST_RUN_SQL)
     sync_type, status, conversations, messages = rows[0]
     done = f"\nThis run was {sync_type!s} and ended {status!s}: "
@@ -72,7 +73,7 @@ def run_summary(database: HasRuns, previous_runs: int) -> str:
     else:
         done += "\nRun `bash scripts/demo.sh` again: the next run is incremental."
     done += (
-        "\nThe demo database keeps running at postgresql://postgres:demo@127.0.0.1:54329/"
-        "intercom_demo (psql it!); stop it with `bash scripts/demo.sh stop`."
+        f"\nThe demo database keeps running at {database.describe()} (psql it!); "
+        "stop it with `bash scripts/demo.sh stop`."
     )
     return done
