@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import simplejson
+import msgspec
 
 NULL = "\\N"
 NUL = "\x00"
@@ -20,9 +20,12 @@ NUL = "\x00"
 JSON_NUL = "\\u0000"
 
 
+_ENCODER = msgspec.json.Encoder(decimal_format="number")
+
+
 def dump_json(value: Any) -> str:
-    """JSON text of a value; numbers parsed as Decimal (the SDK's reader) are written exactly."""
-    return simplejson.dumps(value, use_decimal=True, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON text of a value; Decimal numbers are written with their exact digits."""
+    return _ENCODER.encode(value).decode()
 
 
 _SPECIAL = re.compile("[\\\\\t\n\r\x00]")

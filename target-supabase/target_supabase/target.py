@@ -17,6 +17,7 @@ from singer_sdk.exceptions import (
     MissingKeyPropertiesError,
     RecordsWithoutSchemaException,
 )
+from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.target_base import Target
 
 from target_supabase.catalog import ensure_table, table_exists
@@ -29,6 +30,7 @@ from target_supabase.ddl import (
 )
 from target_supabase.loader import delete_children
 from target_supabase.names import fit_identifier, table_name
+from target_supabase.reader import FastSingerReader
 from target_supabase.settings import CONFIG_SCHEMA, LoadSettings
 from target_supabase.sink import SoftDeleteSink, TableSink, ValidatingSink
 from target_supabase.sync_log import SyncLog
@@ -62,6 +64,7 @@ class TargetSupabase(Target):
     name = "target-supabase"
     config_jsonschema = CONFIG_SCHEMA
     default_sink_class = TableSink
+    message_reader_class = FastSingerReader
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -86,6 +89,7 @@ class TargetSupabase(Target):
         self._emitted_state: Any = None
         self._rejections_logged = 0
         self._failure_recorded = False
+        self._plain_sink_cache: dict[str, ValidatingSink] | None = None
 
     # --- the run ---
 
@@ -167,6 +171,7 @@ class TargetSupabase(Target):
 
     @override
     def _process_schema_message(self, message_dict: dict) -> None:
+        self._plain_sink_cache = None
         self._start_run()
         bookmarks = message_dict.get("bookmark_properties")
         if bookmarks:
@@ -175,8 +180,46 @@ class TargetSupabase(Target):
 
     @override
     def _process_record_message(self, message_dict: dict) -> None:
-        super()._process_record_message(message_dict)
+        sink = self._plain_sinks.get(message_dict.get("stream"))  # type: ignore[arg-type]
+        if sink is None:
+            super()._process_record_message(message_dict)
+        else:
+            self._process_plain_record(sink, message_dict["record"])
         self._rows_since_checkpoint += 1
+
+    def _process_plain_record(self, sink: ValidatingSink, record: dict) -> None:
+        """The SDK's record path for a stream without stream maps or flattening, minus what
+        this target does not need per record (copying, metadata, context, record-age checks)."""
+        sink._remove_sdc_metadata_from_record(record)
+        sink._validate_and_parse(record)
+        sink._singer_validate_message(record)
+        sink.tally_record_read()
+        sink.process_record(record, {})
+        sink.record_counter_metric.increment()
+        if sink.is_full:
+            self.drain_one(sink)
+
+    @property
+    def _plain_sinks(self) -> dict[str, ValidatingSink]:
+        """Sinks whose records go in as they come: one identity map, no flattening, no
+        metadata columns."""
+        if self._plain_sink_cache is None:
+            self._plain_sink_cache = {
+                name: sink
+                for name, sink in self._sinks_active.items()
+                if isinstance(sink, ValidatingSink) and self._is_plain(name, sink)
+            }
+        return self._plain_sink_cache
+
+    def _is_plain(self, stream: str, sink: ValidatingSink) -> bool:
+        maps = self.mapper.stream_maps.get(stream) or []
+        return (
+            len(maps) == 1
+            and type(maps[0]) is SameRecordTransform
+            and not maps[0].flattening_enabled
+            and maps[0].stream_alias == stream
+            and not sink.include_sdc_metadata_properties
+        )
 
     @override
     def _process_state_message(self, message_dict: dict) -> None:
