@@ -48,7 +48,7 @@ def test_status_shows_the_last_syncs_and_a_sync_creates_the_checked_in_schema(
     status = meltano_project.run("invoke", "target-supabase:status", env=plugin_env)
 
     lines = status.stdout.splitlines()
-    assert lines[0] == "Last 1 syncs from public.intercom_sync_logs (newest first):"
+    assert lines[0] == "Last sync from public.intercom_sync_logs (newest first):"
     assert lines[1].split()[:4] == ["type", "status", "started", "(UTC)"]
     assert lines[3].split()[:2] == ["full", "success"]
 

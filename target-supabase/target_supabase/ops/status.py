@@ -114,5 +114,6 @@ def render_status(config: Mapping[str, Any], limit: int) -> str:
         return f"No syncs yet: {schema}.{table} does not exist. Run a sync first."
     if not syncs:
         return f"No syncs yet: {schema}.{table} is empty. Run a sync first."
-    title = f"Last {len(syncs)} syncs from {schema}.{table} (newest first):"
+    runs = f"{len(syncs)} syncs" if len(syncs) != 1 else "sync"
+    title = f"Last {runs} from {schema}.{table} (newest first):"
     return title + "\n" + render_table(HEADERS, [format_row(sync) for sync in syncs])
