@@ -19,13 +19,14 @@ from tap_intercom import records
 from tap_intercom.errors import IntercomRequestError
 from tap_intercom.streams.base import IntercomStream
 from tap_intercom.timestamps import to_seconds
+from tap_intercom.windows import Window
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
 logger = logging.getLogger("tap-intercom")
 
-_MAX_RESTARTS = 5
+_MAX_RESTARTS_WITHOUT_PROGRESS = 5
 # A scroll expires after one idle minute: wait a little longer than that for someone else's.
 _SCROLL_EXISTS_WAIT_SECONDS = 75.0
 _SCROLL_EXISTS_POLL_SECONDS = 2.0
@@ -44,23 +45,29 @@ class CompaniesStream(IntercomStream):
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         window = self.window()
         written: set[str] = set()
-        for attempt in range(1, _MAX_RESTARTS + 1):
+        stalled = 0  # restarts in a row that brought no new company
+        while stalled < _MAX_RESTARTS_WITHOUT_PROGRESS:
+            before = len(written)
             try:
-                for page in self._scroll():
-                    for item in page:
-                        if item["id"] in written:
-                            continue
-                        written.add(item["id"])
-                        if window.contains(int(to_seconds(item["updated_at"]))):
-                            yield records.company(item)
-                    self.checkpoint()
+                yield from self._read_scroll(window, written)
                 return
             except ScrollLostError as lost:
-                logger.warning("Companies scroll lost (%s); restart %s", lost, attempt)
-        msg = f"the companies scroll was lost {_MAX_RESTARTS} times"
+                stalled = 0 if len(written) > before else stalled + 1
+                logger.warning("Companies scroll lost (%s); starting a new scroll", lost)
+        msg = f"the companies scroll was lost {_MAX_RESTARTS_WITHOUT_PROGRESS} times in a row"
         raise IntercomRequestError(
             msg, endpoint="GET /companies/scroll", status=None, request_id=None
         )
+
+    def _read_scroll(self, window: Window, written: set[str]) -> Iterator[dict[str, Any]]:
+        for page in self._scroll():
+            for item in page:
+                if item["id"] in written:
+                    continue
+                written.add(item["id"])
+                if window.contains(int(to_seconds(item["updated_at"]))):
+                    yield records.company(item)
+            self.checkpoint()
 
     def _scroll(self) -> Iterator[list[dict[str, Any]]]:
         response = self._start()

@@ -1,0 +1,54 @@
+"""The companies scroll survives another open scroll and its own scroll expiring mid-way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import requests
+from intercom_sandbox.fake import FakeIntercom, FaultSpec
+from taprun import TapOutput, catalog_selecting, config_for, run_tap
+
+
+def _companies_only(fake: FakeIntercom, tmp_path: Path) -> TapOutput:
+    config = config_for(fake)
+    return run_tap(tmp_path, config, None, *catalog_selecting(tmp_path, config, {"companies"}))
+
+
+def _delivered(output: TapOutput) -> dict[str, str]:
+    return {r["company_id"]: r["updated_at"] for r in output.records["companies"]}
+
+
+def test_waits_while_another_scroll_is_open(
+    fake_intercom: Callable[..., FakeIntercom], tmp_path: Path
+) -> None:
+    fake = fake_intercom(seed=51, companies=9, scroll_expiry_seconds=1.5, scroll_page_size=4)
+    other = requests.get(
+        f"{fake.url}/companies/scroll",
+        headers={"Authorization": f"Bearer {fake.token}", "Accept": "application/json"},
+        timeout=5,
+    )
+    assert other.status_code == 200  # someone else now holds the workspace's only scroll
+
+    output = _companies_only(fake, tmp_path)
+
+    assert "Another companies scroll is open" in output.stderr
+    assert set(_delivered(output)) == set(fake.truth().companies)
+
+
+def test_restarts_a_scroll_that_expired_mid_way(
+    fake_intercom: Callable[..., FakeIntercom], tmp_path: Path
+) -> None:
+    # A slow answer arrives after the scroll's idle expiry: the next page's scroll_param is dead.
+    faults = FaultSpec(
+        rate=0.3, seed=2, kinds=("slow",), slow_seconds=0.6, path_prefix="/companies"
+    )
+    fake = fake_intercom(
+        seed=52, companies=10, scroll_expiry_seconds=0.5, scroll_page_size=2, faults=faults
+    )
+
+    output = _companies_only(fake, tmp_path)
+
+    assert "Companies scroll lost" in output.stderr
+    assert set(_delivered(output)) == set(fake.truth().companies)
+    assert len(output.records["companies"]) == len(fake.truth().companies)  # no duplicates

@@ -1,0 +1,71 @@
+"""What the user sees when something is wrong: the setting or endpoint named, never the token."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from intercom_sandbox.fake import FakeIntercom, FaultSpec
+from taprun import TOKEN, config_for, run_tap
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [
+        pytest.param({"region": "mars"}, "config['region']", id="unknown-region"),
+        pytest.param(
+            {"start_date": "2024-03-01T00:00:00Z", "end_date": "2024-02-01T00:00:00Z"},
+            "end_date: must be after start_date",
+            id="end-before-start",
+        ),
+        pytest.param({"start_date": "last tuesday"}, "start_date:", id="malformed-date"),
+        pytest.param({"api_version": "2.9"}, "config['api_version']", id="unsupported-version"),
+        pytest.param({"page_size": 500}, "page_size: must be between 1 and 150", id="page-size"),
+    ],
+)
+def test_bad_config_is_rejected_before_any_request(
+    fake_intercom: Callable[..., FakeIntercom],
+    tmp_path: Path,
+    settings: dict[str, Any],
+    named: str,
+) -> None:
+    fake = fake_intercom(conversations=2, token=TOKEN)
+
+    output = run_tap(tmp_path, config_for(fake, **settings), check=False)
+
+    assert output.returncode != 0
+    assert named in output.stderr
+    assert fake.stats.requests == 0
+    assert TOKEN not in output.stderr + output.stdout
+
+
+def test_a_wrong_token_fails_at_once_saying_what_to_check(
+    fake_intercom: Callable[..., FakeIntercom], tmp_path: Path
+) -> None:
+    fake = fake_intercom(conversations=2)
+    config = {**config_for(fake), "access_token": TOKEN}  # not the fake's token
+
+    output = run_tap(tmp_path, config, check=False)
+
+    assert output.returncode != 0
+    assert "check `access_token`" in output.stderr
+    assert "HTTP 401" in output.stderr
+    assert fake.stats.requests == 1
+    assert TOKEN not in output.stderr + output.stdout
+
+
+def test_the_last_failed_try_names_endpoint_status_and_request_id(
+    fake_intercom: Callable[..., FakeIntercom], tmp_path: Path
+) -> None:
+    faults = FaultSpec(rate=1.0, kinds=("503",), path_prefix="/admins")
+    fake = fake_intercom(conversations=2, token=TOKEN, faults=faults)
+
+    output = run_tap(tmp_path, config_for(fake), check=False)
+
+    assert output.returncode != 0
+    assert fake.stats.requests_by_path["/admins"] == 6
+    failure = next(line for line in output.stderr.splitlines() if "failed after 6 tries" in line)
+    assert "GET /admins: HTTP 503, request_id " in failure
+    assert TOKEN not in output.stderr + output.stdout
