@@ -9,7 +9,9 @@ from psycopg2 import sql
 
 from target_supabase.connection import Database
 from target_supabase.ddl import (
+    TRIGGER_NAME,
     SchemaEvolutionError,
+    TableExtras,
     TableSpec,
     create_table_statements,
     evolve_statements,
@@ -66,7 +68,8 @@ def existing_primary_key(cur: psycopg2.extensions.cursor, spec: TableSpec) -> tu
 
 def ensure_table(db: Database, spec: TableSpec, settings: LoadSettings) -> dict[str, str]:
     """Create the table, or bring an existing one up to `spec`; return column → type."""
-    with db.transaction(what=f"preparing table {spec.schema}.{spec.name}") as cur:
+    what = f"preparing table {spec.schema}.{spec.name}"
+    with db.transaction(settings.statement_timeout_seconds, what=what) as cur:
         existing = existing_columns(cur, spec)
         if existing is None:
             statements = create_table_statements(spec, settings)
@@ -74,10 +77,25 @@ def ensure_table(db: Database, spec: TableSpec, settings: LoadSettings) -> dict[
         else:
             _check_primary_key(spec, existing_primary_key(cur, spec))
             statements, final = evolve_statements(spec, existing)
-            statements += table_extras_statements(spec, settings)
+            statements += table_extras_statements(spec, settings, existing_extras(cur, spec))
         for statement in statements:
             cur.execute(statement)
     return final
+
+
+def existing_extras(cur: psycopg2.extensions.cursor, spec: TableSpec) -> TableExtras:
+    cur.execute(
+        "SELECT c.relrowsecurity, "
+        "EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = %s), "
+        "ARRAY(SELECT i.relname::text FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+        "      WHERE x.indrelid = c.oid) "
+        "FROM pg_class c WHERE c.oid = to_regclass(%s)",
+        (TRIGGER_NAME, render(spec.ident)),
+    )
+    row = cur.fetchone()
+    if row is None:
+        return TableExtras()
+    return TableExtras(indexes=frozenset(row[2]), synced_at_trigger=row[1], rls=row[0])
 
 
 def _check_primary_key(spec: TableSpec, existing: tuple[str, ...]) -> None:

@@ -164,11 +164,21 @@ def trigger_function(settings: LoadSettings) -> sql.Identifier:
     return sql.Identifier(settings.schema, fit_identifier(settings.table_prefix + "set_synced_at"))
 
 
-def preamble_statements(settings: LoadSettings) -> list[sql.Composable]:
-    """The schema and the trigger function every table's `_synced_at` trigger calls."""
+def preamble_statements(
+    settings: LoadSettings, schema_exists: bool = False, function_exists: bool = False
+) -> list[sql.Composable]:
+    """The schema and the trigger function every table's `_synced_at` trigger calls (less what
+    exists: CREATE SCHEMA needs the database's CREATE privilege even when the schema exists)."""
+    statements: list[sql.Composable] = []
+    if not schema_exists:
+        statements.append(
+            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(settings.schema))
+        )
+    if function_exists:
+        return statements
     # search_path pinned: Supabase's linter flags functions with a mutable search_path.
     return [
-        sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(settings.schema)),
+        *statements,
         sql.SQL(
             "CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql "
             "SET search_path = '' AS $$ BEGIN NEW.{} := now(); RETURN NEW; END $$"
@@ -188,24 +198,39 @@ def create_table_statements(spec: TableSpec, settings: LoadSettings) -> list[sql
     return [create, *table_extras_statements(spec, settings)]
 
 
-def table_extras_statements(spec: TableSpec, settings: LoadSettings) -> list[sql.Composable]:
-    """Indexes, the `_synced_at` trigger and RLS of an existing table."""
+@dataclass(frozen=True)
+class TableExtras:
+    """What an existing table already has, so that no lock is taken for nothing."""
+
+    indexes: frozenset[str] = frozenset()
+    synced_at_trigger: bool = False
+    rls: bool = False
+
+
+def index_name(spec: TableSpec, column: str) -> str:
+    return fit_identifier(f"{spec.name}_{column}_idx")
+
+
+def table_extras_statements(
+    spec: TableSpec, settings: LoadSettings, present: TableExtras | None = None
+) -> list[sql.Composable]:
+    """Indexes, the `_synced_at` trigger and RLS of a table, less what is `present`."""
+    present = present or TableExtras()
     statements: list[sql.Composable] = [
         sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} ({})").format(
-            sql.Identifier(fit_identifier(f"{spec.name}_{column}_idx")),
-            spec.ident,
-            sql.Identifier(column),
+            sql.Identifier(index_name(spec, column)), spec.ident, sql.Identifier(column)
         )
         for column in spec.indexes
+        if index_name(spec, column) not in present.indexes
     ]
-    if spec.synced_at:
+    if spec.synced_at and not present.synced_at_trigger:
         statements.append(
             sql.SQL(
                 "CREATE OR REPLACE TRIGGER {} BEFORE INSERT OR UPDATE ON {} "
                 "FOR EACH ROW EXECUTE FUNCTION {}()"
             ).format(sql.Identifier(TRIGGER_NAME), spec.ident, trigger_function(settings))
         )
-    if spec.rls:
+    if spec.rls and not present.rls:
         # Supabase's linter: rls_disabled_in_public. No policies: anon/authenticated see nothing.
         statements.append(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(spec.ident))
     return statements

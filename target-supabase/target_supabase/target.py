@@ -27,12 +27,14 @@ from target_supabase.ddl import (
     TableSpec,
     preamble_statements,
     support_table_specs,
+    trigger_function,
 )
 from target_supabase.loader import delete_children
 from target_supabase.names import fit_identifier, table_name
 from target_supabase.reader import FastSingerReader
 from target_supabase.settings import CONFIG_SCHEMA, LoadSettings
 from target_supabase.sink import SoftDeleteSink, TableSink, ValidatingSink
+from target_supabase.sqltext import quote_ident, render
 from target_supabase.sync_log import SyncLog
 
 if sys.version_info >= (3, 12):
@@ -127,8 +129,14 @@ class TargetSupabase(Target):
         if self._started:
             return
         self._started = True
-        with self.db.transaction(what="creating the target's tables") as cur:
-            for statement in preamble_statements(self.settings):
+        timeout = self.settings.statement_timeout_seconds
+        with self.db.transaction(timeout, what="creating the target's tables") as cur:
+            cur.execute(
+                "SELECT to_regnamespace(%s) IS NOT NULL, to_regprocedure(%s) IS NOT NULL",
+                (quote_ident(self.settings.schema), render(trigger_function(self.settings)) + "()"),
+            )
+            row = cur.fetchone() or (False, False)
+            for statement in preamble_statements(self.settings, *row):
                 cur.execute(statement)
         for spec in self._support_specs:
             ensure_table(self.db, spec, self.settings)
