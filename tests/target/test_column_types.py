@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
-from target_supabase.column_types import can_store, sql_type, widening_using
+from target_supabase.column_types import TYPE_TABLE, can_store, sql_type, widening_using
 
 from target.support import columns, fetch, record, run_in_process, schema_message
 
@@ -116,3 +117,18 @@ def test_every_type_round_trips(target_config: dict[str, Any], database_url: str
         values["tags"],
         values["parts"],
     )
+
+
+def test_the_readme_type_table_mirrors_the_code() -> None:
+    readme = (Path(__file__).parents[2] / "target-supabase" / "README.md").read_text()
+    table = readme.split("<!-- types:start -->")[1].split("<!-- types:end -->")[0]
+    rows = [line.split("|")[1:3] for line in table.strip().splitlines()[2:]]
+    documented = {(json_type.strip(), sql.strip().strip("`")) for json_type, sql in rows}
+    in_code = {(_describe(kind, detail), sql) for (kind, detail), sql in TYPE_TABLE.items()}
+    assert documented == in_code
+
+
+def _describe(kind: str, detail: str | None) -> str:
+    if kind == "array":
+        return "`array` of `string`" if detail else "any other `array`"
+    return f"`{kind}`, format `{detail}`" if detail else f"`{kind}`"

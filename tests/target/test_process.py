@@ -126,3 +126,19 @@ def test_state_goes_to_stdout_and_the_exit_code_is_zero(database_url, tmp_path) 
     done = run_process({"database_url": database_url, "batch_max_seconds": 0}, messages, tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.states == [{"bookmarks": {"n": 1}}, {"bookmarks": {"n": 2}}]
+
+
+def test_sigterm_stops_the_run_as_failed_with_a_clear_reason(database_url, tmp_path) -> None:
+    process = start({"database_url": database_url, "batch_max_seconds": 0}, tmp_path)
+    assert process.stdin is not None
+    assert process.stdout is not None
+    process.stdin.write(as_lines([*SCHEMAS, *conversation_messages(1)]))
+    process.stdin.flush()
+    assert json.loads(process.stdout.readline()) == {"bookmarks": {"n": 1}}
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert "terminated by signal 15" in stderr
+    [log] = sync_logs(database_url)
+    assert (log["status"], log["error_message"]) == ("failed", "terminated by signal 15")
+    assert log["state"] == {"bookmarks": {"n": 1}}
