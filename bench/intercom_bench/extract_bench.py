@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +75,7 @@ class ExtractRun:
     records: int
     requests: int
     rate_limited: int
+    full_window_share: float | None
     missing: int
     unexpected: int
     duplicates: int
@@ -264,9 +267,12 @@ def extract_against_fake(
         config, catalog = write_catalog(contender, fake.url, run_dir)
     except DiscoveryFailedError as failed:
         fake.stop()
-        return ExtractRun(contender.name, scenario, round_number, failed.measured, 0, 0, 0, 0, 0, 0)
+        return ExtractRun(
+            contender.name, scenario, round_number, failed.measured, 0, 0, 0, None, 0, 0, 0
+        )
     try:
         requests_before, limited_before = request_counts(fake)
+        request_times = record_request_times(fake)
         slug = f"{contender.name}-{scenario.label}-r{round_number}".replace(" ", "-")
         output = run_dir / f"{slug}.singer"
         measured = run_measured(
@@ -290,10 +296,39 @@ def extract_against_fake(
         records=emitted.records,
         requests=requests_after - requests_before,
         rate_limited=limited_after - limited_before,
+        full_window_share=full_window_share(request_times, scenario.rate_limit_per_10s),
         missing=missing,
         unexpected=unexpected,
         duplicates=duplicates,
     )
+
+
+def record_request_times(fake: FakeIntercom) -> list[float]:
+    """Note the arrival time of every request from now on (the harness's own instrument: the
+    fake counts requests but keeps no times)."""
+    times: list[float] = []
+    count_request = fake.stats.count_request
+
+    def counting(path: str) -> None:
+        times.append(time.time())
+        count_request(path)
+
+    fake.stats.count_request = counting
+    return times
+
+
+def full_window_share(times: list[float], limit_per_window: int) -> float | None:
+    """Requests per window as a share of the limit, over the fixed 10-second windows that lie
+    wholly between the run's first and last request (None when the run spans none)."""
+    if not times:
+        return None
+    first = int(min(times)) // WINDOW_SECONDS + 1
+    last = int(max(times)) // WINDOW_SECONDS - 1
+    if last < first:
+        return None
+    counts = Counter(int(t) // WINDOW_SECONDS for t in times)
+    windows = range(first, last + 1)
+    return sum(counts[w] for w in windows) / (limit_per_window * len(windows))
 
 
 def request_counts(fake: FakeIntercom) -> tuple[int, int]:
@@ -324,7 +359,12 @@ def describe(run: ExtractRun) -> str:
         f"  extract {run.contender} {run.scenario.label} round {run.round}: "
         f"{run.measured.wall_seconds:.1f}s {run.conversations_per_second:.1f} conv/s "
         f"{run.requests} req ({run.share_of_limit:.0%} of limit rate, "
-        f"{run.share_of_allowance:.0%} of allowance) {run.rate_limited} x429 "
+        f"{run.share_of_allowance:.0%} of allowance, {show_share(run.full_window_share)} in "
+        f"full windows) {run.rate_limited} x429 "
         f"rss {run.measured.peak_rss_mb:.0f} MB; missing {run.missing} unexpected "
         f"{run.unexpected} duplicates {run.duplicates}: {status}"
     )
+
+
+def show_share(share: float | None) -> str:
+    return "—" if share is None else f"{share:.0%}"

@@ -106,11 +106,11 @@ def load_section(results: BenchResults) -> list[str]:
     header = ["contender", "load", "rows/s", "wall", "peak RSS", "rows in tables after", "ok"]
     lines += table(header, rows)
     lines += ["", "Medians, with the range over the runs in brackets.", ""]
-    lines += load_ratios(runs)
+    lines += load_ratios(runs, results.growth_load_runs)
     return lines
 
 
-def load_ratios(runs: list[LoadRun]) -> list[str]:
+def load_ratios(runs: list[LoadRun], growth_runs: list[LoadRun]) -> list[str]:
     lines = ["### Ratios and goals", ""]
     rows = []
     for phase in PHASES:
@@ -125,7 +125,8 @@ def load_ratios(runs: list[LoadRun]) -> list[str]:
         load_group(runs, "target-postgres defaults", first), lambda r: r.rows_per_second
     )
     limit = spread(load_group(runs, "psql limit", first), lambda r: r.rows_per_second)
-    rss = spread([r for r in runs if r.contender == OURS_TARGET], lambda r: r.measured.peak_rss_mb)
+    ours_all = [r for r in [*runs, *growth_runs] if r.contender == OURS_TARGET]
+    rss = spread(ours_all, lambda r: r.measured.peak_rss_mb)
     vs_defaults, vs_limit = ratio(ours, defaults), ratio(ours, limit)
     lines += [
         "",
@@ -135,7 +136,7 @@ def load_ratios(runs: list[LoadRun]) -> list[str]:
         f"{verdict(None if vs_limit is None else vs_limit >= 0.4)}",
         f"- Goal peak RSS < {TARGET_RSS_GOAL_MB} MB: highest {show_max(rss)} → "
         f"{verdict(None if rss is None else rss.high < TARGET_RSS_GOAL_MB)} "
-        "(see also Growth)",
+        "(every run, growth included)",
         "",
     ]
     return lines
@@ -168,12 +169,19 @@ def extract_rows(runs: list[ExtractRun]) -> list[list[str]]:
                 show(spread(group, lambda r: r.requests_per_second), 1),
                 show(spread(group, lambda r: r.share_of_limit * 100), 0, "%"),
                 show(spread(group, lambda r: r.share_of_allowance * 100), 0, "%"),
+                show(window_shares(group), 0, "%"),
                 show(spread(group, lambda r: r.rate_limited)),
                 show(spread(group, lambda r: r.measured.peak_rss_mb), 0, " MB"),
                 f"{sum(r.exact for r in group)}/{len(group)}",
             ]
         )
     return rows
+
+
+def window_shares(runs: list[ExtractRun]) -> Spread | None:
+    return Spread.of(
+        r.full_window_share * 100 for r in runs if r.measured.ok and r.full_window_share is not None
+    )
 
 
 def extract_section(results: BenchResults) -> list[str]:
@@ -189,7 +197,10 @@ def extract_section(results: BenchResults) -> list[str]:
         "conversations with their parts. Rates are over the tap's whole wall time (start-up "
         "included). 'of the limit's rate' = requests/s / (limit per window / 10 s); 'of the "
         "allowance' = requests / (limit per window * the fixed 10-second windows the run "
-        "overlapped), which cannot exceed 100% and is the one the goal is judged on. "
+        "overlapped); 'of the limit in full windows' = the requests that arrived in the 10-second "
+        "windows lying wholly between the run's first and last request, as a share of the "
+        "limit, which is what the goal is judged on (start-up and the ragged first and last "
+        "windows left out). "
         "'exact' = the run emitted every conversation id and part id of the fake's "
         "ground truth, no other, none twice.",
         "",
@@ -202,6 +213,7 @@ def extract_section(results: BenchResults) -> list[str]:
         "requests/s",
         "of the limit's rate",
         "of the allowance",
+        "of the limit in full windows",
         "429s",
         "peak RSS",
         "exact",
@@ -217,23 +229,27 @@ def extract_goals(results: BenchResults) -> list[str]:
     theirs = spread(extract_group(runs, PEER_TAP, "fast"), lambda r: r.conversations_per_second)
     speedup = ratio(ours, theirs)
     paced = extract_group(runs, OURS_TAP, "paced")
-    share = spread(paced, lambda r: r.share_of_allowance)
+    share = window_shares(paced)
     share_429 = spread(paced, lambda r: r.share_429)
-    rss = spread([r for r in runs if r.contender == OURS_TAP], lambda r: r.measured.peak_rss_mb)
+    everything = [*runs, *results.growth_extract_runs]
+    rss = spread(
+        [r for r in everything if r.contender == OURS_TAP], lambda r: r.measured.peak_rss_mb
+    )
     paced_met = (
         None
         if share is None or share_429 is None
-        else (share.median >= 0.9 and share_429.median < 0.01)
+        else (share.median >= 90 and share_429.median < 0.01)
     )
     return [
         f"- Goal ≥ 8x the singer-io tap's conversations/s at "
         f"{results.settings.fast_limit_per_minute:,}/min: {show_ratio(speedup)} → "
         f"{verdict(None if speedup is None else speedup >= 8)}",
         f"- Goal ≥ 90% of a {results.settings.paced_limit_per_minute:,}/min limit with < 1% "
-        f"429s: {show(share and scaled(share, 100), 0, '%')} of the allowance, "
+        f"429s: {show(share, 0, '%')} of the limit in full windows, "
         f"{show(share_429 and scaled(share_429, 100), 2, '%')} 429s → {verdict(paced_met)}",
         f"- Goal peak RSS < {TAP_RSS_GOAL_MB} MB: highest {show_max(rss)} → "
-        f"{verdict(None if rss is None else rss.high < TAP_RSS_GOAL_MB)} (see also Growth)",
+        f"{verdict(None if rss is None else rss.high < TAP_RSS_GOAL_MB)} "
+        "(every run, growth included)",
     ]
 
 
