@@ -22,27 +22,30 @@ def fake(fake_intercom: Callable[..., FakeIntercom]) -> FakeIntercom:
 def test_run_mutate_run_from_state_equals_truth(fake: FakeIntercom, tmp_path: Path) -> None:
     # No lookback: the bookmark logic alone must catch every change.
     config = config_for(fake, lookback_minutes=0)
-    first = run_tap(tmp_path / "first", config)
-    change = fake.workspace.mutate(seed=3)
+    outputs = [run_tap(tmp_path / "0", config)]
+    for run in (1, 2):
+        change = fake.workspace.mutate(seed=run)
+        outputs.append(run_tap(tmp_path / str(run), config, outputs[-1].states[-1]))
+    before, last = outputs[-2], outputs[-1]
 
-    second = run_tap(tmp_path / "second", config, first.states[-1])
-
-    assert second.states[-1]["sync"]["type"] == "incremental"
-    assert_matches_truth(Replica().apply(first.messages + second.messages), fake.truth())
+    assert last.states[-1]["sync"]["type"] == "incremental"
+    messages = [message for output in outputs for message in output.messages]
+    assert_matches_truth(Replica().apply(messages), fake.truth())
     changed = {
         *change.updated_conversations,
         *change.new_conversations,
         *change.tagged_conversations,
         *change.untagged_conversations,
     }
-    bookmark = first.states[-1]["bookmarks"]["conversations"]["replication_key_value"]
-    emitted = {r["conversation_id"]: r for r in second.records["conversations"]}
+    bookmark = before.states[-1]["bookmarks"]["conversations"]["replication_key_value"]
+    emitted = {r["conversation_id"]: r for r in last.records["conversations"]}
     # The bookmark's own second is re-read (the lower bound is inclusive); nothing else unchanged.
     assert changed <= set(emitted)
     assert all(emitted[cid]["updated_at"] == bookmark for cid in set(emitted) - changed)
-    contact_bookmark = first.states[-1]["bookmarks"]["contacts"]["replication_key_value"]
-    contacts = {r["contact_id"]: r for r in second.records["contacts"]}
+    contact_bookmark = before.states[-1]["bookmarks"]["contacts"]["replication_key_value"]
+    contacts = {r["contact_id"]: r for r in last.records["contacts"]}
     # Updated later on the bookmark's own day: a day-granular `updated_at > bookmark` misses it.
+    assert change.same_day_contact is not None
     assert change.same_day_contact in contacts
     assert set(change.updated_contacts) <= set(contacts)
     unchanged = set(contacts) - set(change.updated_contacts)
