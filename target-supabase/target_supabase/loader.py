@@ -17,6 +17,7 @@ from psycopg2 import sql
 from psycopg2.extras import execute_values
 
 from target_supabase.encoding import dump_json
+from target_supabase.sqltext import render
 
 STAGE = sql.Identifier("_target_supabase_stage")
 COPY_CHUNK_BYTES = 1 << 20
@@ -132,6 +133,20 @@ def soft_delete(
         (dump_json(list(rows)),),
     )
     return int(cur.rowcount)
+
+
+def add_column(
+    cur: psycopg2.extensions.cursor, table: sql.Identifier, column: str, sql_type: str
+) -> None:
+    """Add `column` unless it exists (no lock taken when it does)."""
+    cur.execute(
+        "SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attname = %s "
+        "AND NOT attisdropped",
+        (render(table), column),
+    )
+    if cur.fetchone() is None:
+        statement = sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}")
+        cur.execute(statement.format(table, sql.Identifier(column), sql.SQL(sql_type)))
 
 
 def insert_rejected(

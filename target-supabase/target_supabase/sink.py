@@ -15,6 +15,7 @@ from target_supabase.latest import LatestByKey
 from target_supabase.loader import (
     Batch,
     TableLoad,
+    add_column,
     delete_children,
     insert_rejected,
     load,
@@ -242,19 +243,20 @@ class SoftDeleteSink(ValidatingSink):
         with self.owner.db.transaction(
             timeout, what=f"marking deleted rows of {self.table}"
         ) as cur:
+            rows = list(self._rows.values())
             if table_exists(cur, table):
-                soft_delete(
-                    cur, table, self.key_columns, self.deleted_at_column, list(self._rows.values())
-                )
-            elif self._rows:
-                self.logger.warning(
-                    "Table %s does not exist: %d deletions of stream %s not applied",
-                    self.table,
-                    len(self._rows),
-                    self.stream_name,
-                )
+                add_column(cur, table, self.deleted_at_column, "timestamptz")
+                soft_delete(cur, table, self.key_columns, self.deleted_at_column, rows)
+            elif rows:
+                self._keep_unapplied(rows)
             self._insert_rejected(cur)
         self._rows = {}
         nul_removed = self._rejector.nul_removed
         self._rejector.nul_removed = 0
         self._committed(nul_removed)
+
+    def _keep_unapplied(self, rows: list[dict[str, Any]]) -> None:
+        """No table to mark yet: keep the deletions, as rejected records, rather than lose them."""
+        error = f"table {self.table} does not exist: deletion not applied"
+        self.logger.warning("%s (%d records of %s)", error, len(rows), self.stream_name)
+        self.batch.rejected += [(dump_json(row), error) for row in rows]

@@ -144,3 +144,26 @@ def fetch_none(url: str, statement: str) -> None:
 
     with psycopg2.connect(url) as conn, conn.cursor() as cur:
         cur.execute(statement)
+
+
+def test_deletions_before_any_conversation_table_are_kept(target_config, database_url) -> None:
+    deletion = record("deleted_conversations", conversation_id="9", deleted_at=hour(8))
+    run_in_process(target_config, [DELETED, deletion])
+    rejected = fetch(database_url, "SELECT stream, record, error FROM intercom_rejected_records")
+    assert rejected == [
+        (
+            "deleted_conversations",
+            {"conversation_id": "9", "deleted_at": hour(8)},
+            "table intercom_conversations does not exist: deletion not applied",
+        )
+    ]
+
+
+def test_deletions_add_the_column_to_an_existing_table(target_config, database_url) -> None:
+    fetch_none(database_url, "CREATE TABLE intercom_conversations (conversation_id text)")
+    fetch_none(database_url, "INSERT INTO intercom_conversations VALUES ('1'), ('2')")
+    deletion = record("deleted_conversations", conversation_id="2", deleted_at=hour(8))
+    run_in_process(target_config, [DELETED, deletion])
+    query = "SELECT conversation_id, deleted_at FROM intercom_conversations ORDER BY 1"
+    rows = fetch(database_url, query)
+    assert [(cid, deleted is not None) for cid, deleted in rows] == [("1", False), ("2", True)]
