@@ -12,6 +12,8 @@ from intercom_sandbox.postgres import free_port, make_server_dir
 
 from meltano.project import MeltanoProject, clean_environment
 
+pytestmark = pytest.mark.slow  # each test runs Meltano (a few seconds a run)
+
 
 @pytest.fixture
 def demo_env(meltano_project: MeltanoProject) -> Iterator[dict[str, str]]:

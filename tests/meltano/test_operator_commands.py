@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg2
+import pytest
 from e2e.tables import count_rows
 from intercom_sandbox.fake import FakeIntercom
 from intercom_sandbox.postgres import LocalPostgres
@@ -17,6 +18,8 @@ from ops.structure import describe_structure, table_names
 from meltano.project import REPO_ROOT, TOKEN, MeltanoProject
 
 CHECKED_IN_SQL = REPO_ROOT / "schemas" / "supabase.sql"
+
+pytestmark = pytest.mark.slow  # each test runs Meltano (a few seconds a run)
 
 
 def test_both_connection_checks_pass(

@@ -7,6 +7,7 @@ import json
 import time
 from datetime import datetime, timezone
 
+import pytest
 from e2e.compare import all_differences
 from e2e.expected import visible_parts
 from e2e.tables import fetch_rows, sync_logs
@@ -15,6 +16,8 @@ from intercom_sandbox.fake import FakeIntercom
 from meltano.project import MeltanoProject
 
 PIPELINE = ("run", "tap-intercom", "target-supabase")
+
+pytestmark = pytest.mark.slow  # each test runs Meltano (a few seconds a run)
 
 
 def conversation_ids(database_url: str) -> set[str]:
