@@ -89,7 +89,7 @@ class Bench:
         log(f"Singer file for {conversations:,} conversations: {path}")
         written = write_singer_file(path, conversations, self.settings.seed)
         self.results.files[conversations] = FileInfo(
-            conversations, written.records, written.size_bytes / 1e6
+            conversations, written.records, written.size_bytes / 1e6, written.records_by_stream
         )
         return written
 

@@ -9,6 +9,7 @@ from typing import TypeVar
 from intercom_bench.extract_bench import ExtractRun
 from intercom_bench.load_bench import PHASES, LoadRun
 from intercom_bench.settings import Settings
+from intercom_bench.singer_file import STREAMS
 from intercom_bench.summary import Spread, ratio, show, show_ratio, verdict
 
 OURS_TARGET = "target-supabase"
@@ -25,6 +26,7 @@ class FileInfo:
     conversations: int
     records: int
     megabytes: float
+    records_by_stream: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,11 +66,13 @@ def load_group(runs: list[LoadRun], contender: str, phase: str) -> list[LoadRun]
 
 
 def rows_in_tables(runs: list[LoadRun]) -> str:
-    seen = {tuple(sorted(run.rows_after.items())) for run in runs}
-    return "; ".join(
-        ", ".join(f"{stream} {count if count is not None else 'no table'}" for stream, count in s)
-        for s in seen
-    )
+    """The row counts found after the runs (conversations / parts / tags); all runs agreeing."""
+    seen = {tuple(run.rows_after.get(stream.name) for stream in STREAMS) for run in runs}
+    return "; ".join(" / ".join(count_text(count) for count in counts) for counts in seen)
+
+
+def count_text(count: int | None) -> str:
+    return "no table" if count is None else f"{count:,}"
 
 
 def load_section(results: BenchResults) -> list[str]:
@@ -79,7 +83,8 @@ def load_section(results: BenchResults) -> list[str]:
     lines = [
         "## Loading (the target)",
         "",
-        f"Input: {info.conversations:,} conversations, {info.records:,} records, "
+        f"Input: {info.conversations:,} conversations, {info.records:,} records ("
+        f"{' / '.join(count_text(info.records_by_stream.get(s.name)) for s in STREAMS)}), "
         f"{info.megabytes:,.0f} MB of Singer messages (one file, generated once, read from disk "
         "by each contender). Each contender loads it into a fresh database of the same "
         "PostgreSQL server, then loads it again over its full tables (every row an update).",
@@ -103,7 +108,8 @@ def load_section(results: BenchResults) -> list[str]:
                     runs_ok(group),
                 ]
             )
-    header = ["contender", "load", "rows/s", "wall", "peak RSS", "rows in tables after", "ok"]
+    streams = " / ".join(stream.name for stream in STREAMS)
+    header = ["contender", "load", "rows/s", "wall", "peak RSS", f"rows after ({streams})", "ok"]
     lines += table(header, rows)
     lines += ["", "Medians, with the range over the runs in brackets.", ""]
     lines += load_ratios(runs, results.growth_load_runs)

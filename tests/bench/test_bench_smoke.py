@@ -79,8 +79,11 @@ def test_one_command_writes_results_for_every_part(tmp_path: Path) -> None:
     for run in limit_runs:
         assert run["measured"]["exit_code"] == 0
         assert run["rows_after"]["conversations"] == 12
+    target_runs = [run for run in raw["load_runs"] if run["contender"] == "target-supabase"]
+    assert [run["rows_after"] for run in target_runs] == [limit_runs[0]["rows_after"]] * 2
     ours = [run for run in raw["extract_runs"] if run["contender"] == "tap-intercom"]
     assert {run["scenario"]["label"] for run in ours} == {"fast", "paced"}
+    assert all(run["missing"] == run["unexpected"] == run["duplicates"] == 0 for run in ours)
     assert len(raw["growth_extract_runs"]) == 2
     assert len(raw["growth_load_runs"]) == 2
 
