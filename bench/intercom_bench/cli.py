@@ -17,7 +17,7 @@ from intercom_bench import extract_bench, load_bench
 from intercom_bench.databases import bench_postgres, server_version
 from intercom_bench.extract_bench import Scenario
 from intercom_bench.load_bench import LoadRun
-from intercom_bench.machine import describe_machine
+from intercom_bench.machine import describe_machine, load_average
 from intercom_bench.report import BenchResults, FileInfo, render
 from intercom_bench.settings import PARTS, Settings, with_issue_sizes
 from intercom_bench.singer_file import SingerFile, singer_file_path, write_singer_file
@@ -204,6 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     bench = Bench(settings, tools, results)
     bench.run()
     results.finished_at = utc_now()
+    results.machine["load average at end (1/5/15 min)"] = load_average()
     results.notes.extend(standard_notes(settings, tools))
     args.results.write_text(render(results))
     raw = args.results.with_suffix(".json")

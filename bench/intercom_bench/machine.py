@@ -27,6 +27,11 @@ def memory_gib() -> float:
     return 0.0
 
 
+def load_average() -> str:
+    """The 1/5/15-minute load averages: other work on the machine shows here."""
+    return " / ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def describe_machine() -> dict[str, str]:
     return {
         "cores": str(os.cpu_count()),
@@ -34,4 +39,5 @@ def describe_machine() -> dict[str, str]:
         "memory": f"{memory_gib():.1f} GiB",
         "os": f"{platform.system()} {platform.release()}",
         "python (ours)": platform.python_version(),
+        "load average at start (1/5/15 min)": load_average(),
     }
