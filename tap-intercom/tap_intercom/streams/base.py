@@ -38,6 +38,8 @@ class IntercomStream(Stream):
         # Where the search stands (ISO updated_at of the listing), when records come from a
         # later detail fetch: see `_increment_stream_state`.
         self.search_position: str | None = None
+        # The highest replication value written since the last checkpoint.
+        self._pending: dict[str, Any] | None = None
 
     @property
     def runtime(self) -> Runtime:
@@ -61,30 +63,33 @@ class IntercomStream(Stream):
         return run_window(self.runtime.settings, bookmark, self.runtime.started_epoch)
 
     def checkpoint(self) -> None:
-        """Write STATE now: every record the bookmark covers has been written."""
+        """Move the bookmark over the records written so far and write STATE.
+
+        Called once a whole page is written. Until then the bookmark stays put, so no STATE
+        message, not even the SDK's on SIGTERM or at the end of a stream, covers a record whose
+        parts or tags are not written yet.
+        """
+        if self._pending is not None:
+            super()._increment_stream_state(self._pending)
+            self._pending = None
         self._write_state_message()
 
     @override
     def _increment_stream_state(
         self, latest_record: Record, *, context: Context | None = None
     ) -> None:
+        if not self.replication_key:
+            return
         # A record fetched after it was listed may carry a newer updated_at than the listing (it
         # changed mid-run); the bookmark follows the listing, or records listed between the two
         # values would be skipped. The changed record is re-read by the next run.
-        if self.search_position is not None and self.replication_key:
-            latest_record = {**latest_record, self.replication_key: self.search_position}
+        value = self.search_position or latest_record.get(self.replication_key)
         # A lookback or a date range re-reads records below the bookmark: they must not move it
         # backwards (nor trip the SDK's sort check).
-        if (
-            self.is_sorted
-            and self.replication_key
-            and _below(
-                latest_record.get(self.replication_key),
-                self.stream_state.get("replication_key_value"),
-            )
-        ):
+        if _below(value, self.stream_state.get("replication_key_value")):
             return
-        super()._increment_stream_state(latest_record, context=context)
+        if self._pending is None or not _below(value, self._pending[self.replication_key]):
+            self._pending = {self.replication_key: value}
 
 
 def _below(value: Any, bookmark: Any) -> bool:
