@@ -4,6 +4,7 @@ tags, deleted conversations marked deleted, the 500-part limit flagged)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from e2e.expected import PART_LIMIT, all_parts
@@ -30,7 +31,9 @@ def tag_ids(scenario: Scenario, conversation_id: str) -> set[str]:
     return {row["tag_id"] for row in rows if row["conversation_id"] == conversation_id}
 
 
-def test_changes_between_runs_are_all_loaded_by_the_next_run(scenario_factory) -> None:
+def test_changes_between_runs_are_all_loaded_by_the_next_run(
+    scenario_factory: Callable[..., Scenario],
+) -> None:
     scenario = scenario_factory(seed=41, huge_conversations=1, **SMALL_WORKSPACE)
     scenario.run_ok()
     scenario.assert_exact()
@@ -50,7 +53,9 @@ def test_changes_between_runs_are_all_loaded_by_the_next_run(scenario_factory) -
     assert scenario.statuses() == ["success", "success"]
 
 
-def test_the_500_part_limit_is_flagged_with_the_true_count(scenario_factory) -> None:
+def test_the_500_part_limit_is_flagged_with_the_true_count(
+    scenario_factory: Callable[..., Scenario],
+) -> None:
     scenario = scenario_factory(seed=42, conversations=5, contacts=5, huge_conversations=1)
     scenario.run_ok()
     scenario.assert_exact()
@@ -62,16 +67,18 @@ def test_the_500_part_limit_is_flagged_with_the_true_count(scenario_factory) -> 
     assert row["parts_total_count"] == len(all_parts(truth.conversations[huge[0]]))
 
 
-def test_updates_landing_while_a_run_pages_are_loaded_by_the_next_run(scenario_factory) -> None:
+def test_updates_landing_while_a_run_pages_are_loaded_by_the_next_run(
+    scenario_factory: Callable[..., Scenario],
+) -> None:
     scenario = scenario_factory(seed=43, **SMALL_WORKSPACE)
+    # A first full run pages through 40 conversations and 30 contacts, 10 per page.
+    for seed, after, path in ((5, 2, "/conversations/search"), (6, 1, "/contacts/search")):
+        scenario.fake.schedule_mutation(after_requests=after, seed=seed, path_prefix=path)
     scenario.run_ok()
-    for seed, after in ((5, 1), (6, 3)):
-        scenario.fake.schedule_mutation(
-            after_requests=after, seed=seed, path_prefix="/conversations/search"
-        )
-    scenario.fake.workspace.mutate(seed=4)
-    scenario.run_ok()
+    assert len(scenario.fake.mutation_summaries) == 2, "both changes landed during the first run"
+    # They came after the run's window was frozen, so they are for the next run to load.
+    assert scenario.differences()
     scenario.run_ok()
 
     scenario.assert_exact()
-    assert scenario.statuses() == ["success"] * 3
+    assert scenario.statuses() == ["success"] * 2

@@ -23,11 +23,18 @@ KILLS: dict[str, Callable[[RunningPipe], None]] = {
     "target": RunningPipe.kill_target,
     "both": RunningPipe.kill_both,
 }
+TARGET_KILLED_ROW_STAYS_RUNNING = pytest.mark.xfail(
+    strict=True,
+    reason="target-supabase bug: a SIGKILLed target leaves its intercom_sync_logs row 'running' "
+    "forever; nothing (e.g. the next run's start, target_supabase/sync_log.py SyncLog.start) "
+    "marks such stale rows 'incomplete'",
+)
 CASES = [("tap", 1), ("tap", 2), ("target", 1), ("target", 2), ("both", 1)]
 
 
 @dataclass
 class KilledRuns:
+    victim: str
     scenario: Scenario
     kill_points: list[int]
     checkpoint_problems: list[str] = field(default_factory=list)
@@ -43,17 +50,15 @@ def killed(
     victim, seed = request.param
     workdir = Path(tmp_path_factory.mktemp(f"kill-{victim}-{seed}"))
     with open_scenario(pg_server, workdir, seed=20 + seed, **SMALL_WORKSPACE) as scenario:
-        yield kill_then_resume(scenario, KILLS[victim], random.Random(f"{victim}/{seed}"))
+        yield kill_then_resume(scenario, victim, random.Random(f"{victim}/{seed}"))
 
 
-def kill_then_resume(
-    scenario: Scenario, kill: Callable[[RunningPipe], None], rng: random.Random
-) -> KilledRuns:
+def kill_then_resume(scenario: Scenario, victim: str, rng: random.Random) -> KilledRuns:
     """Kill a first run from scratch, then a second run from the state the first one left (after
     the workspace changed), then run to the end."""
     total = scenario.tap_output_bytes()
     points = [rng.randrange(total // 20, total * 2 // 3), rng.randrange(1, total // 3)]
-    outcome = KilledRuns(scenario, points)
+    outcome, kill = KilledRuns(victim, scenario, points), KILLS[victim]
     for number, point in enumerate(points):
         if number:
             scenario.fake.workspace.mutate(seed=number)
@@ -77,7 +82,11 @@ def test_a_persisted_state_never_covers_rows_that_were_not_committed(killed: Kil
     assert not killed.checkpoint_problems
 
 
-def test_killed_runs_are_logged_incomplete_or_failed_never_success(killed: KilledRuns) -> None:
+def test_killed_runs_are_logged_incomplete_or_failed_never_success(
+    killed: KilledRuns, request: pytest.FixtureRequest
+) -> None:
+    if killed.victim != "tap":
+        request.applymarker(TARGET_KILLED_ROW_STAYS_RUNNING)
     statuses = killed.scenario.statuses()
     assert statuses[-1] == "success"
     killed_runs = statuses[:-1]
