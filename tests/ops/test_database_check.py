@@ -9,6 +9,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import psycopg2
 import pytest
 from intercom_sandbox.postgres import free_port
+from target_supabase.ops.db_check import check_pooler, explain_connect_error
 
 from ops.helpers import OPS_MODULE, run_module, write_config
 
@@ -113,3 +114,62 @@ def test_meltano_style_variables_are_honoured(database_url: str, variable: str) 
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Database: ready" in done.stdout
+
+
+def test_a_server_without_tls_is_explained_when_tls_is_required(
+    tmp_path: Path, database_url: str
+) -> None:
+    code, output = check(tmp_path, {"database_url": database_url, "sslmode": "require"})
+
+    assert code == 1
+    assert "[FAIL] database reachable" in output
+    assert "server does not support SSL" in output
+    assert "the server has no TLS" in output
+
+
+def test_the_check_works_through_a_transaction_pooler(
+    tmp_path: Path, database_url: str, pgbouncer
+) -> None:
+    code, output = check(tmp_path, {"database_url": pgbouncer.url_for(database_url)})
+
+    assert code == 0, output
+    assert "[ OK ] database permissions" in output
+
+
+@pytest.mark.parametrize(
+    ("libpq_says", "hint"),
+    [
+        pytest.param(
+            'connection to server at "2406:da18::1", port 5432 failed: Network is unreachable',
+            "use the Session pooler URL instead",
+            id="ipv6-direct-connection",
+        ),
+        pytest.param(
+            "FATAL:  Tenant or user not found",
+            "the user is postgres.<project-ref>",
+            id="pooler-user",
+        ),
+        pytest.param(
+            'could not translate host name "db.abc.supabase.co" to address',
+            "the host name does not resolve",
+            id="dns",
+        ),
+        pytest.param("timeout expired", "the project may be paused", id="timeout"),
+    ],
+)
+def test_supabase_connection_errors_come_with_a_fix(libpq_says: str, hint: str) -> None:
+    password = "s3cret-" + secrets.token_hex(4)
+    config = {"database_url": f"postgresql://postgres:{password}@db.abc.supabase.co:5432/postgres"}
+    message = explain_connect_error(config, psycopg2.OperationalError(f"{libpq_says} {password}"))
+
+    assert message.startswith("cannot connect as postgres@db.abc.supabase.co:5432: ")
+    assert hint in message
+    assert password not in message
+
+
+def test_port_6543_is_recognised_as_the_transaction_pooler() -> None:
+    url = "postgresql://postgres.abc:pw@aws-0-eu-west-1.pooler.supabase.com:6543/postgres"
+    (result,) = check_pooler({"database_url": url})
+
+    assert result.status == "WARN"
+    assert "transaction pooler: supported" in result.message
