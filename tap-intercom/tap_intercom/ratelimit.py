@@ -52,13 +52,17 @@ class RateBudget:
 
     def acquire(self) -> None:
         """Wait until one more request may be sent, then count it as in flight."""
+        waited = False
         while True:
             with self._lock:
                 delay = self._delay_needed(self._clock())
                 if delay <= 0:
                     self._take()
                     return
-            self._wait(delay)
+                self.stats.waits += not waited
+                self.stats.waited_seconds += min(delay, 1.0)
+            waited = True
+            self._sleep(min(delay, 1.0))  # re-checked: another thread may have learnt more
 
     def release(self, headers: Mapping[str, str] | None, *, throttled: bool = False) -> None:
         """Record the outcome of a request sent after `acquire` (headers may be None)."""
@@ -95,12 +99,6 @@ class RateBudget:
             self._allowance -= 1
         if self._interval:
             self._next_slot = max(self._next_slot, now) + self._interval
-
-    def _wait(self, delay: float) -> None:
-        with self._lock:
-            self.stats.waits += 1
-            self.stats.waited_seconds += delay
-        self._sleep(min(delay, 1.0))
 
 
 def _read_headers(headers: Mapping[str, str]) -> tuple[int | None, float | None]:
