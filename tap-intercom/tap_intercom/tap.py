@@ -45,7 +45,10 @@ STREAM_TYPES: tuple[type[Stream], ...] = (
 
 
 class TapIntercom(Tap):
+    """Singer tap for Intercom: every stream, exact incremental replication, parallel fetching."""
+
     name = "tap-intercom"
+    package_name = "tap-intercom-supabase"  # the distribution (tap-intercom/pyproject.toml)
     config_jsonschema = CONFIG_SCHEMA
 
     @override
