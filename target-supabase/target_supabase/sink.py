@@ -185,18 +185,19 @@ class TableSink(ValidatingSink):
             self.batch.lines[index] = None
 
     def has_work(self) -> bool:
-        return super().has_work() or self.owner.has_resets(self.stream_name)
+        return super().has_work() or self.owner.replacements.has(self.stream_name)
 
     def flush(self) -> None:
-        resets = self.owner.take_resets(self.stream_name) if self.replace_set else []
+        replacements = self.owner.replacements
+        parents = replacements.take(self.stream_name) if self.replace_set else []
         overwrite = self.owner.needs_truncate(self.spec)
         timeout = self.settings.statement_timeout_seconds
         with self.owner.db.transaction(timeout, what=f"loading {self.spec.name}") as cur:
             if overwrite:
                 truncate(cur, self.spec.ident)
-            if self.replace_set is not None and resets:
-                keys = [fit_identifier(key) for key in self.replace_set.parent_keys]
-                delete_children(cur, self.spec.ident, keys, resets)
+            if parents:
+                columns = replacements.parent_columns(self.stream_name)
+                delete_children(cur, self.spec.ident, columns, parents)
             if self.batch_records:
                 load(cur, self.load, self.batch.lines)
             self._insert_rejected(cur)

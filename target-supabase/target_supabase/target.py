@@ -32,6 +32,7 @@ from target_supabase.ddl import (
 from target_supabase.loader import delete_children
 from target_supabase.names import fit_identifier, table_name
 from target_supabase.reader import FastSingerReader
+from target_supabase.replaced_sets import PendingReplacements
 from target_supabase.settings import CONFIG_SCHEMA, LoadSettings
 from target_supabase.sink import SoftDeleteSink, TableSink, ValidatingSink
 from target_supabase.sqltext import quote_ident, render
@@ -73,8 +74,7 @@ class TargetSupabase(Target):
         self.settings = LoadSettings.from_config(self.config)
         self.db = Database(self.config)
         self._secrets = secrets_of(self.config)
-        support = {spec.name: spec for spec in support_table_specs(self.settings)}
-        self._support_specs = list(support.values())
+        self._support_specs = support_table_specs(self.settings)
         prefix = self.settings.table_prefix
         self.rejected_table = self.table_ident(fit_identifier(prefix + "rejected_records"))
         self.sync_log = SyncLog(
@@ -84,7 +84,7 @@ class TargetSupabase(Target):
         )
         self._started = False
         self._bookmark_properties: dict[str, list[str]] = {}
-        self._resets: dict[str, dict[tuple, dict[str, Any]]] = {}
+        self.replacements = PendingReplacements(self.settings.replace_sets)
         self._truncated: set[str] = set()
         self._rows_since_checkpoint = 0
         self._last_checkpoint = time.monotonic()
@@ -267,7 +267,7 @@ class TargetSupabase(Target):
         for sink in sinks:
             if not isinstance(sink, SoftDeleteSink):
                 self._drain(sink)
-        self._apply_orphan_resets()
+        self._apply_orphan_replacements()
         for sink in sinks:
             if isinstance(sink, SoftDeleteSink):
                 self._drain(sink)
@@ -321,42 +321,28 @@ class TargetSupabase(Target):
     # --- replaced sets (children replaced per parent key) ---
 
     def children_of(self, parent: str) -> list[str]:
-        return [
-            child
-            for child, spec in self.settings.replace_sets.items()
-            if spec.parent_stream == parent
-        ]
+        return self.replacements.children_of(parent)
 
     def note_parent(self, parent: str, record: dict) -> None:
         """A parent record arrived: the next rows of its children replace the current ones."""
-        for child in self.children_of(parent):
-            keys = self.settings.replace_sets[child].parent_keys
-            values = tuple(record.get(key) for key in keys)
-            columns = {fit_identifier(key): value for key, value in zip(keys, values, strict=True)}
-            self._resets.setdefault(child, {})[values] = columns
+        for child in self.replacements.children_of(parent):
+            key = self.replacements.note_parent(child, record)
             sink = self._sinks_active.get(child)
             if isinstance(sink, TableSink):
-                sink.supersede(values)
+                sink.supersede(key)
 
-    def has_resets(self, child: str) -> bool:
-        return bool(self._resets.get(child))
-
-    def take_resets(self, child: str) -> list[dict[str, Any]]:
-        return list(self._resets.pop(child, {}).values())
-
-    def _apply_orphan_resets(self) -> None:
-        """Parents whose children never arrived this run: their old children go."""
-        for child in [c for c in self._resets if c not in self._sinks_active]:
-            resets = self.take_resets(child)
-            spec = self.settings.replace_sets[child]
-            table = self.table_ident(
-                table_name(child, self.settings.table_prefix, self.settings.table_names)
-            )
-            keys = [fit_identifier(key) for key in spec.parent_keys]
+    def _apply_orphan_replacements(self) -> None:
+        """Parents whose child stream sent nothing this run: their old children go."""
+        for child in self.replacements.children_pending():
+            if child in self._sinks_active:
+                continue
+            parents = self.replacements.take(child)
+            prefix, names = self.settings.table_prefix, self.settings.table_names
+            table = self.table_ident(table_name(child, prefix, names))
             timeout = self.settings.statement_timeout_seconds
             with self.db.transaction(timeout, what=f"replacing rows of {child}") as cur:
                 if table_exists(cur, table):
-                    delete_children(cur, table, keys, resets)
+                    delete_children(cur, table, self.replacements.parent_columns(child), parents)
 
 
 def _setting(config: Mapping[str, Any], name: str, default: float) -> float:
