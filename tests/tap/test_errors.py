@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from intercom_sandbox.fake import FakeIntercom, FaultSpec
+from tap_replica import Replica
+from tap_truth import assert_matches_truth
 from taprun import TOKEN, config_for, run_tap
 
 
@@ -69,3 +71,23 @@ def test_the_last_failed_try_names_endpoint_status_and_request_id(
     failure = next(line for line in output.stderr.splitlines() if "failed after 6 tries" in line)
     assert "GET /admins: HTTP 503, request_id " in failure
     assert TOKEN not in output.stderr + output.stdout
+
+
+def test_a_conversation_deleted_between_search_and_fetch_is_skipped(
+    fake_intercom: Callable[..., FakeIntercom], tmp_path: Path
+) -> None:
+    fake = fake_intercom(seed=44, conversations=12, contacts=3, companies=2, tickets=2)
+    # The mutation lands before the search's answer is sent: one listed conversation is deleted
+    # before any detail is fetched.
+    fake.schedule_mutation(after_requests=1, seed=1, path_prefix="/conversations/search")
+
+    output = run_tap(tmp_path, config_for(fake))
+
+    (deleted,) = fake.mutation_summaries[0].deleted_conversations
+    assert f"Conversation {deleted} disappeared" in output.stderr
+    assert deleted not in {r["conversation_id"] for r in output.records["conversations"]}
+    assert output.states[-1]["sync"]["complete"] is True
+    # The mutation's other changes are after the window: the next run picks them up.
+    following = run_tap(tmp_path / "next", config_for(fake), output.states[-1])
+    replica = Replica().apply(output.messages + following.messages)
+    assert_matches_truth(replica, fake.truth())

@@ -100,7 +100,9 @@ class ConversationsStream(IntercomStream):
         try:
             detail = self.runtime.client.get(f"/conversations/{ref.conversation_id}", params)
         except IntercomNotFoundError:
-            logger.warning("Conversation %s disappeared before it was fetched; skipped", ref)
+            logger.warning(
+                "Conversation %s disappeared before it was fetched; skipped", ref.conversation_id
+            )
             return None
         return detail
 
