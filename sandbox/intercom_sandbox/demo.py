@@ -83,10 +83,20 @@ def meltano_env(places: DemoPlaces, database: DemoDatabase) -> dict[str, str]:
 
 
 def meltano(places: DemoPlaces, database: DemoDatabase, *args: str) -> None:
-    """Run Meltano in the project folder, its output (and the tap's progress) live."""
+    """Run Meltano in the project folder, its output (and the tap's progress) shown live, less
+    the per-stream METRIC lines of the SDK."""
     print("$ meltano " + " ".join(args), flush=True)
+    command = [meltano_bin(), *args]
     env = meltano_env(places, database)
-    subprocess.run([meltano_bin(), *args], cwd=places.project, env=env, check=True)
+    with subprocess.Popen(
+        command, cwd=places.project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, errors="replace",
+    ) as process:  # fmt: skip
+        for line in process.stdout or []:
+            if " METRIC " not in line:
+                print(line, end="", flush=True)
+    if process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, command)
 
 
 def next_run_number(folder: Path) -> int:
