@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,15 +19,17 @@ pytestmark = pytest.mark.slow  # each test runs Meltano (a few seconds a run)
 @pytest.fixture
 def demo_env(meltano_project: MeltanoProject) -> Iterator[dict[str, str]]:
     """The demo moved off its fixed ports and folder, into the installed project copy."""
+    folder = make_server_dir("demo-")
     env = clean_environment() | {
         "MELTANO_BIN": meltano_project.executable,
         "INTERCOM_DEMO_PROJECT": str(meltano_project.root),
-        "INTERCOM_DEMO_DIR": str(make_server_dir("demo-")),
+        "INTERCOM_DEMO_DIR": str(folder),
         "INTERCOM_DEMO_FAKE_PORT": str(free_port()),
         "INTERCOM_DEMO_POSTGRES_PORT": str(free_port()),
     }
     yield env
     run_demo(env, "stop")
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def run_demo(env: dict[str, str], *args: str) -> str:
