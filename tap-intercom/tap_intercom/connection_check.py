@@ -30,6 +30,8 @@ from tap_intercom.tap import TapIntercom
 # The user's familiar variable from the standalone script, honoured when the setting is unset.
 TOKEN_FALLBACK_ENV = "INTERCOM_ACCESS_TOKEN"
 ENV_PREFIX = "TAP_INTERCOM_"
+# `app.region` is documented only by the example "US"; accept the long names too.
+REGION_NAMES = {"europe": "eu", "australia": "au", "united states": "us"}
 TOKEN_HELP = (
     "copy the token from Intercom: Settings > Integrations > Developer Hub > your app > "
     "Configure > Authentication, and set INTERCOM_ACCESS_TOKEN (or TAP_INTERCOM_ACCESS_TOKEN, "
@@ -163,8 +165,10 @@ def describe_admin(me: Mapping[str, Any]) -> str:
 
 
 def check_region(config: Mapping[str, Any], me: Mapping[str, Any]) -> CheckResult:
-    """The workspace's region (`app.region`, e.g. "US") against the region setting."""
-    actual = str((me.get("app") or {}).get("region") or "").lower()
+    """The workspace's region (`app.region`, e.g. "US": spec `app` schema) against the region
+    setting."""
+    said = str((me.get("app") or {}).get("region") or "").lower()
+    actual = REGION_NAMES.get(said, said)
     if config.get("api_url"):
         return ok("intercom region", f"api_url {base_url(config)} overrides region")
     configured = str(config.get("region") or "us").lower()

@@ -114,6 +114,7 @@ def test_the_users_intercom_access_token_variable_is_honoured(fake: FakeIntercom
     [
         pytest.param("us", "US", "OK", "US (https://api.intercom.io)", id="match"),
         pytest.param("us", "EU", "WARN", "set region to 'eu'", id="eu-workspace-us-setting"),
+        pytest.param("eu", "Europe", "OK", "EU (https://api.eu.intercom.io)", id="long-name"),
         pytest.param("au", None, "WARN", "did not say", id="unknown"),
     ],
 )
