@@ -18,6 +18,7 @@ from target_supabase.connection import Database
 from target_supabase.encoding import dump_json
 
 UNKNOWN_SYNC_TYPE = "unknown"
+STALE_RUN_MESSAGE = "interrupted: still running when a later run started (the target was killed)"
 # sync_logs columns counting the records of these streams (the tap's stream names).
 COUNTED_STREAMS = {
     "conversations_synced": "conversations",
@@ -76,6 +77,15 @@ class SyncLog:
     def start(self) -> None:
         self._metadata.setdefault("target_run_id", str(uuid.uuid4()))
         with self._db.transaction(what="starting the sync log") as cur:
+            # A killed target (SIGKILL, lost machine) cannot finish its row: a run starting
+            # while an older one is still `running` closes it. One pipeline per sync log.
+            cur.execute(
+                sql.SQL(
+                    "UPDATE {} SET status = 'incomplete', completed_at = now(), "
+                    "error_message = coalesce(error_message, %s) WHERE status = 'running'"
+                ).format(self._table),
+                (STALE_RUN_MESSAGE,),
+            )
             cur.execute(
                 sql.SQL(
                     "INSERT INTO {} (status, sync_type, metadata) VALUES ('running', %s, %s) "

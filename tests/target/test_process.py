@@ -79,6 +79,12 @@ def test_sigkill_then_replay_from_the_last_state_ends_exactly_right(
 
     resume_at = messages.index({"type": "STATE", "value": {"bookmarks": {"n": last}}}) + 1
     run_in_process(config, SCHEMAS + messages[resume_at:])
+    killed_run, resumed_run = sync_logs(database_url)
+    assert killed_run["status"] == "incomplete"
+    assert "the target was killed" in killed_run["error_message"]
+    # Its state is its last committed checkpoint: the one read above, or one written just after.
+    assert killed_run["state"]["bookmarks"]["n"] >= last
+    assert resumed_run["status"] == "success"
 
     clean = pg_server.create_database(f"clean_{Path(database_url).name}")
     run_in_process({**config, "database_url": clean}, messages)
