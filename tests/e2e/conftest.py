@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from meltano.project import MeltanoProject, copy_project, meltano_bin
 
 from e2e.scenario import Scenario, open_scenario
 
@@ -26,3 +27,15 @@ def scenario_factory(pg_server: Any, tmp_path: Path) -> Iterator[Callable[..., S
             return stack.enter_context(open_scenario(pg_server, workdir, **kwargs))
 
         yield make
+
+
+@pytest.fixture(scope="session")
+def meltano_project(tmp_path_factory: pytest.TempPathFactory) -> MeltanoProject:
+    """The Meltano project installed in a temporary copy, as tests/meltano/conftest.py does.
+
+    Duplicated because a fixture in tests/meltano/conftest.py is invisible here: once it moves to
+    tests/fixtures/, this one goes and `meltano install` runs once per session.
+    """
+    project = MeltanoProject(copy_project(tmp_path_factory.mktemp("e2e-meltano")), meltano_bin())
+    project.run("install", timeout=900)
+    return project
