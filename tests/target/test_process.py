@@ -109,6 +109,8 @@ def test_postgres_restarted_mid_run_fails_clearly_and_never_overstates(
     while emitted[-1]["bookmarks"]["n"] < 9:
         emitted.append(json.loads(process.stdout.readline()))
 
+    [running] = sync_logs(database_url)
+    assert (running["status"], running["conversations_synced"]) == ("running", 10)
     pg_server.restart()
     rest: list[dict[str, Any]] = []
     for n in range(10, 15):
