@@ -44,7 +44,7 @@ class RowEncoder:
         """`fields`: (property name, column type) in column order."""
         self.nul_removed = 0
         by_type: dict[str, Callable[[Any], str]] = {
-            "bigint": str,
+            "bigint": _integer,
             "numeric": str,
             "boolean": _boolean,
             "jsonb": self.jsonb,
@@ -107,6 +107,11 @@ class RowEncoder:
     def _strip(self, text: str) -> str:
         self.nul_removed += text.count(NUL)
         return text.replace(NUL, "")
+
+
+def _integer(value: Any) -> str:
+    # JSON Schema counts 12.0 as an integer; PostgreSQL's bigint input does not accept "12.0".
+    return str(value) if value.__class__ is int else str(int(value))
 
 
 def _boolean(value: Any) -> str:

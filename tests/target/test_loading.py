@@ -167,3 +167,20 @@ def test_deletions_add_the_column_to_an_existing_table(target_config, database_u
     query = "SELECT conversation_id, deleted_at FROM intercom_conversations ORDER BY 1"
     rows = fetch(database_url, query)
     assert [(cid, deleted is not None) for cid, deleted in rows] == [("1", False), ("2", True)]
+
+
+def test_integers_written_with_a_fraction_part_load(target_config, database_url) -> None:
+    counts = schema_message("counts", {"id": {"type": "integer"}, "n": {"type": "integer"}})
+    run_in_process(
+        target_config,
+        [counts, '{"type": "RECORD", "stream": "counts", "record": {"id": 1, "n": 12.0}}'],
+    )
+    assert fetch(database_url, "SELECT id, n FROM intercom_counts") == [(1, 12)]
+
+
+def test_in_batch_versions_are_compared_as_instants(target_config, database_url) -> None:
+    earlier = record("conversations", conversation_id="1", updated_at="2024-01-01T10:00:00+02:00")
+    later = record("conversations", conversation_id="1", updated_at="2024-01-01T09:00:00Z")
+    earlier["record"]["title"], later["record"]["title"] = "08:00 UTC", "09:00 UTC"
+    run_in_process(target_config, [CONVERSATIONS, later, earlier])
+    assert titles(database_url) == [("1", "09:00 UTC")]
