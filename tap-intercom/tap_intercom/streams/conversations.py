@@ -18,6 +18,7 @@ from typing_extensions import override
 from tap_intercom import records
 from tap_intercom.errors import IntercomNotFoundError
 from tap_intercom.fetch import ordered_map
+from tap_intercom.progress import Progress
 from tap_intercom.search import keyset_pages
 from tap_intercom.streams.base import IntercomStream
 from tap_intercom.timestamps import to_iso, to_seconds
@@ -51,7 +52,7 @@ class ConversationsStream(IntercomStream):
         return ()
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        children = ChildWriter(list(self.child_streams))
+        children = ChildWriter(list(self.child_streams), self.runtime.progress)
         refs = self._listed_refs() if self.runtime.settings.conversation_ids else self._changed()
         workers = self.runtime.settings.max_workers
         for ref, detail in ordered_map(self._fetch, refs, workers):
@@ -122,7 +123,8 @@ def _flag_truncation(record: dict[str, Any]) -> dict[str, Any]:
 class ChildWriter:
     """Writes a conversation's parts and tags through their (selected) streams."""
 
-    def __init__(self, streams: list[Any]) -> None:
+    def __init__(self, streams: list[Any], progress: Progress) -> None:
+        self._progress = progress
         self._streams = {stream.name: stream for stream in streams if stream.selected}
         for stream in self._streams.values():
             # The SDK has no public hook for writing another stream's messages.
@@ -136,6 +138,7 @@ class ChildWriter:
         for name, stream in self._streams.items():
             for record in builders[name](detail):
                 stream._write_record_message(record)
+                self._progress.record_emitted()
 
 
 class ConversationPartsStream(IntercomStream):
