@@ -18,6 +18,7 @@ from singer_sdk.exceptions import (
     RecordsWithoutSchemaException,
 )
 from singer_sdk.mapper import SameRecordTransform
+from singer_sdk.singerlib.exceptions import InvalidInputLine
 from singer_sdk.target_base import Target
 
 from target_supabase.catalog import ensure_table, table_exists
@@ -57,6 +58,7 @@ CLEAR_ERRORS = (
     InvalidRecord,
     MissingKeyPropertiesError,
     RecordsWithoutSchemaException,
+    InvalidInputLine,
     TerminatedError,
 )
 

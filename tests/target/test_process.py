@@ -150,3 +150,14 @@ def test_sigterm_stops_the_run_as_failed_with_a_clear_reason(database_url, tmp_p
     [log] = sync_logs(database_url)
     assert (log["status"], log["error_message"]) == ("failed", "terminated by signal 15")
     assert log["state"] == {"bookmarks": {"n": 1}}
+
+
+def test_a_line_that_is_not_json_fails_the_run_clearly(database_url, tmp_path) -> None:
+    messages = [*SCHEMAS, *conversation_messages(1), "not json"]
+    done = run_process({"database_url": database_url, "batch_max_seconds": 0}, messages, tmp_path)
+    assert done.returncode == 1
+    assert "target-supabase failed: Unable to parse line as JSON" in done.stderr
+    assert "Traceback" not in done.stderr
+    [log] = sync_logs(database_url)
+    assert log["status"] == "failed"
+    assert log["state"] == {"bookmarks": {"n": 1}}
