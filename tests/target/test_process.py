@@ -41,12 +41,14 @@ def start(config: dict[str, Any], tmp_path: Path) -> subprocess.Popen[str]:
     )
 
 
-def feed(process: subprocess.Popen[str], text: str) -> threading.Thread:
+def feed(process: subprocess.Popen[str], text: str, close: bool = True) -> threading.Thread:
     def write() -> None:
         try:
             assert process.stdin is not None
             process.stdin.write(text)
-            process.stdin.close()
+            process.stdin.flush()
+            if close:
+                process.stdin.close()
         except (BrokenPipeError, OSError):
             pass  # the process was killed: that is the point
 
@@ -64,13 +66,14 @@ def test_sigkill_then_replay_from_the_last_state_ends_exactly_right(
     config = {"database_url": database_url, "batch_max_seconds": 3600, "checkpoint_rows": 40}
     config["batch_size_rows"] = 25
     process = start(config, tmp_path)
-    feed(process, as_lines(messages))
+    # The first half only, and no end of input: the run cannot finish before it is killed.
+    feed(process, as_lines(messages[: len(messages) // 2]), close=False)
     assert process.stdout is not None
     states = [json.loads(process.stdout.readline()) for _ in range(8)]
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     last = states[-1]["bookmarks"]["n"]
-    assert 0 < last < 299
+    assert 0 < last < 149
     # Everything the last emitted state covers is committed.
     committed = {
         cid for (cid,) in fetch(database_url, "SELECT conversation_id FROM intercom_conversations")
