@@ -24,7 +24,7 @@ from singer_sdk.configuration._dict_config import parse_environment_config
 from singer_sdk.exceptions import ConfigValidationError
 
 from tap_intercom.client import REGION_URLS
-from tap_intercom.settings import API_VERSIONS, config_errors
+from tap_intercom.settings import API_VERSIONS
 from tap_intercom.tap import TapIntercom
 
 # The user's familiar variable from the standalone script, honoured when the setting is unset.
@@ -80,7 +80,13 @@ def check_intercom(config: Mapping[str, Any]) -> list[CheckResult]:
     results = [ok("intercom reachable", f"{base_url(config)} answered")]
     if response.status_code != 200:
         return [*results, explain_error_response(config, response)]
-    me = response.json()
+    try:
+        me = dict(response.json())
+    except ValueError:
+        return [
+            *results,
+            fail("intercom reachable", "the answer is not Intercom's JSON: check api_url"),
+        ]
     results += [
         ok("intercom token", describe_admin(me)),
         check_region(config, me),
@@ -91,7 +97,7 @@ def check_intercom(config: Mapping[str, Any]) -> list[CheckResult]:
 
 
 def validated(config: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckResult]]:
-    """The tap's own validation (config schema and cross-field rules), before any request; the
+    """The tap's own validation (config schema and `config_errors`), before any request; the
     config comes back with the schema's defaults filled in."""
     problems = []
     candidate = dict(config)
@@ -102,8 +108,6 @@ def validated(config: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckResu
         candidate = dict(TapIntercom(config=candidate, validate_config=True).config)
     except ConfigValidationError as error:
         problems += [fail("intercom settings", str(message)) for message in error.errors]
-    else:
-        problems += [fail("intercom settings", message) for message in config_errors(candidate)]
     return candidate, problems
 
 

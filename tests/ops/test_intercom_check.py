@@ -125,3 +125,16 @@ def test_region_is_compared_with_the_workspace(
 
     assert result.status == status
     assert says in result.message
+
+
+def test_cross_field_rules_of_the_tap_apply(tmp_path: Path, fake: FakeIntercom) -> None:
+    config = {
+        "access_token": TOKEN,
+        "api_url": fake.url,
+        "start_date": "2025-02-01T00:00:00Z",
+        "end_date": "2025-01-01T00:00:00Z",
+    }
+    code, output = check(tmp_path, config)
+
+    assert code == 1
+    assert "[FAIL] intercom settings: end_date" in output
