@@ -88,10 +88,13 @@ def test_prod_reads_the_users_own_variables(
         "MELTANO_DATABASE_URI": plugin_env["MELTANO_DATABASE_URI"],
     }
     done = meltano_project.run("--environment=prod", "run", "intercom-to-supabase", env=env)
+    check = meltano_project.run("--environment=prod", "invoke", "tap-intercom:check", env=env)
 
     assert count_rows(database_url, "intercom_conversations") == len(fake.truth().conversations)
-    assert TOKEN not in done.stdout + done.stderr
-    assert str(urlsplit(database_url).password) not in done.stdout + done.stderr
+    assert "Intercom: ready" in check.stdout
+    for output in (done.stdout + done.stderr, check.stdout + check.stderr):
+        assert TOKEN not in output
+        assert str(urlsplit(database_url).password) not in output
 
 
 def test_the_hourly_schedule_runs_the_job(meltano_project: MeltanoProject) -> None:
