@@ -23,12 +23,6 @@ KILLS: dict[str, Callable[[RunningPipe], None]] = {
     "target": RunningPipe.kill_target,
     "both": RunningPipe.kill_both,
 }
-TARGET_KILLED_ROW_STAYS_RUNNING = pytest.mark.xfail(
-    strict=True,
-    reason="target-supabase bug: a SIGKILLed target leaves its intercom_sync_logs row 'running' "
-    "forever; nothing (e.g. the next run's start, target_supabase/sync_log.py SyncLog.start) "
-    "marks such stale rows 'incomplete'",
-)
 CASES = [("tap", 1), ("tap", 2), ("target", 1), ("target", 2), ("both", 1)]
 
 
@@ -82,11 +76,7 @@ def test_a_persisted_state_never_covers_rows_that_were_not_committed(killed: Kil
     assert not killed.checkpoint_problems
 
 
-def test_killed_runs_are_logged_incomplete_or_failed_never_success(
-    killed: KilledRuns, request: pytest.FixtureRequest
-) -> None:
-    if killed.victim != "tap":
-        request.applymarker(TARGET_KILLED_ROW_STAYS_RUNNING)
+def test_killed_runs_are_logged_incomplete_or_failed_never_success(killed: KilledRuns) -> None:
     statuses = killed.scenario.statuses()
     assert statuses[-1] == "success"
     killed_runs = statuses[:-1]

@@ -87,6 +87,6 @@ def test_meltano_run_killed_mid_sync_resumes_from_its_stored_state(
     assert not scenario.differences()
     statuses = [row["status"] for row in scenario.sync_log()]
     assert statuses[-1] == "success"
-    assert "success" not in statuses[:-1]
+    assert set(statuses[:-1]) <= {"incomplete", "failed"}, statuses
     resumed = scenario.sync_log()[-1]
     assert resumed["conversations_synced"] < live, "the next run resumed from Meltano's state"
