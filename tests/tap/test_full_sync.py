@@ -11,7 +11,7 @@ import pytest
 from intercom_sandbox.fake import FakeIntercom, WorkspaceSpec
 from tap_replica import KEYS, Replica
 from tap_truth import assert_matches_truth
-from taprun import TOKEN, TapOutput, config_for, run_tap
+from taprun import TOKEN, TapOutput, catalog_selecting, config_for, run_tap
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 
@@ -119,3 +119,13 @@ def test_plaintext_bodies(workspace: FakeIntercom, tmp_path: Path) -> None:
     bodies = [r["body"] for r in output.records["conversation_parts"] if r["body"]]
     assert bodies
     assert not any("<p>" in body for body in bodies)
+
+
+def test_parts_alone_can_be_selected(workspace: FakeIntercom, tmp_path: Path) -> None:
+    config = config_for(workspace)
+    catalog = catalog_selecting(tmp_path, config, {"conversation_parts"})
+
+    output = run_tap(tmp_path, config, None, *catalog)
+
+    assert set(output.records) == {"conversation_parts"}
+    assert output.states[-1]["bookmarks"]["conversations"]["replication_key_value"]

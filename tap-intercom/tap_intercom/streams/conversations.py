@@ -58,9 +58,12 @@ class ConversationsStream(IntercomStream):
         for ref, detail in ordered_map(self._fetch, refs, workers):
             if detail is not None:
                 self.search_position = to_iso(ref.updated_at)
-                yield _flag_truncation(records.conversation(detail))
+                record = _flag_truncation(records.conversation(detail))
+                yield record
                 # Runs once the SDK has written the conversation record yielded above.
                 children.write(detail)
+                if not self.selected:  # only parts/tags wanted: the SDK skips the bookmark
+                    self._increment_stream_state(record)
                 self.runtime.progress.conversation_done()
             if ref.closes_page:
                 self.checkpoint()
