@@ -82,25 +82,22 @@ class IntercomClient:
         *,
         params: dict[str, Any] | None = None,
         body: dict[str, Any] | None = None,
-        retries: bool = True,
     ) -> dict[str, Any]:
         """The decoded JSON body; raises an IntercomError subclass on failure."""
         endpoint = f"{method} {path}"
-        attempt = self._send_until_not_throttled
-        if retries:
-            attempt = backoff.on_exception(
-                backoff.expo,
-                RetriableError,
-                max_tries=_MAX_TRIES,
-                factor=0.25,
-                max_value=8,
-                on_backoff=_log_retry(endpoint),
-                logger=None,
-            )(attempt)
+        attempt = backoff.on_exception(
+            backoff.expo,
+            RetriableError,
+            max_tries=_MAX_TRIES,
+            factor=0.25,
+            max_value=8,
+            on_backoff=_log_retry(endpoint),
+            logger=None,
+        )(self._send_until_not_throttled)
         try:
             return attempt(method, path, params, body)
         except RetriableError as error:
-            msg = f"Intercom request failed after {_MAX_TRIES if retries else 1} tries: {error}"
+            msg = f"Intercom request failed after {_MAX_TRIES} tries: {error}"
             raise IntercomRequestError(
                 msg, endpoint=endpoint, status=error.status, request_id=error.request_id
             ) from None
