@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from intercom_sandbox.fake import FaultSpec
 
 from e2e.scenario import SMALL_WORKSPACE, Scenario
+
+RATE_LIMIT_PER_10S = 50
+# A slow answer (1.5 s) outlasts the tap's timeout (1 s): it is retried like any other fault.
+TAP_SETTINGS = {"request_timeout": 1}
 
 
 def test_faults_and_a_low_rate_limit_still_give_exact_tables(
@@ -16,16 +21,33 @@ def test_faults_and_a_low_rate_limit_still_give_exact_tables(
     scenario = scenario_factory(
         seed=11,
         faults=FaultSpec(rate=0.05, seed=5, slow_seconds=1.5),
-        rate_limit_per_10s=50,
+        rate_limit_per_10s=RATE_LIMIT_PER_10S,
         **SMALL_WORKSPACE,
     )
-    # A slow answer outlasts the tap's timeout, so it is retried like any other transient fault.
-    scenario.run_ok(tap={"request_timeout": 1})
+    scenario.run_ok(tap=TAP_SETTINGS)
+    scenario.assert_exact()
+    scenario.fake.workspace.mutate(seed=2)
+    scenario.run_ok(tap=TAP_SETTINGS)
 
     scenario.assert_exact()
-    assert scenario.statuses() == ["success"]
-    faults = scenario.fake.stats
-    assert faults.faults_injected, "the run met injected faults"
-    scenario.fake.workspace.mutate(seed=2)
-    scenario.run_ok(tap={"request_timeout": 1})
+    assert scenario.statuses() == ["success", "success"]
+    stats = scenario.fake.stats
+    assert sum(stats.faults_injected.values()) >= 2, "the runs met injected faults"
+    assert stats.requests > RATE_LIMIT_PER_10S, "the rate limit was binding"
+
+
+@pytest.mark.parametrize(
+    "kinds",
+    [("500", "502", "503", "504"), ("reset",), ("truncated",), ("slow",)],
+    ids=["5xx", "connection-reset", "truncated-json", "slow"],
+)
+def test_each_kind_of_fault_is_retried_to_an_exact_result(
+    scenario_factory: Callable[..., Scenario], kinds: tuple[str, ...]
+) -> None:
+    faults = FaultSpec(rate=0.15, seed=9, kinds=kinds, slow_seconds=1.5)
+    scenario = scenario_factory(seed=12, conversations=15, contacts=10, faults=faults)
+    scenario.run_ok(tap=TAP_SETTINGS)
+
     scenario.assert_exact()
+    injected = scenario.fake.stats.faults_injected
+    assert sum(injected[kind] for kind in kinds) >= 2, dict(injected)
