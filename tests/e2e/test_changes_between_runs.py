@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from e2e.expected import PART_LIMIT, all_parts
+from e2e.expected import PART_LIMIT, all_parts, ts
 from e2e.scenario import SMALL_WORKSPACE, Scenario
 from e2e.tables import fetch_rows
 
@@ -19,6 +19,11 @@ def conversation(scenario: Scenario, conversation_id: str) -> dict[str, Any]:
         ["conversation_id", "deleted_at", "parts_total_count", "parts_truncated"],
     )
     return {row["conversation_id"]: row for row in rows}[conversation_id]
+
+
+def contact_updated_at(scenario: Scenario, contact_id: str) -> Any:
+    rows = fetch_rows(scenario.database_url, "intercom_users", ["contact_id", "updated_at"])
+    return {row["contact_id"]: row["updated_at"] for row in rows}[contact_id]
 
 
 def applied_tags(truth: Any, conversation_id: str) -> list[dict[str, Any]]:
@@ -49,8 +54,18 @@ def test_changes_between_runs_are_all_loaded_by_the_next_run(
     assert not removed & tag_ids(scenario, untagged)
     deleted = changes.deleted_conversations[0]
     assert conversation(scenario, deleted)["deleted_at"] is not None
-    assert [row["sync_type"] for row in scenario.sync_log()] == ["full", "incremental"]
-    assert scenario.statuses() == ["success", "success"]
+
+    # Contact search matches by calendar day: a second change today lands on the bookmark's day.
+    later = scenario.fake.workspace.mutate(seed=7)
+    if later.same_day_contact is None:  # the day turned between the two changes
+        later = scenario.fake.workspace.mutate(seed=8)
+    assert later.same_day_contact is not None
+    scenario.run_ok()
+    scenario.assert_exact()
+    truth_updated_at = scenario.fake.truth().contacts[later.same_day_contact]["updated_at"]
+    assert contact_updated_at(scenario, later.same_day_contact) == ts(truth_updated_at)
+    assert [row["sync_type"] for row in scenario.sync_log()] == ["full"] + ["incremental"] * 2
+    assert scenario.statuses() == ["success"] * 3
 
 
 def test_the_500_part_limit_is_flagged_with_the_true_count(
