@@ -1,14 +1,15 @@
 """Record validation with a compiled validator (jsonschema-rs).
 
 Validation is the main per-record cost of SDK targets (the SDK's default is the pure-Python
-`jsonschema` package). Of the string formats only `date-time`, `date` and `time` are checked:
-they are the ones PostgreSQL would refuse at load time; others (`email`, `uri`...) say nothing
+`jsonschema` package). Of the string formats only `date-time` and `date` are checked: they
+are the ones PostgreSQL would refuse at load time; others (`email`, `uri`...) say nothing
 about whether a row can be stored.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -16,12 +17,18 @@ import jsonschema_rs
 from singer_sdk.exceptions import InvalidJSONSchema, InvalidRecord
 from singer_sdk.sinks.core import BaseJSONSchemaValidator
 
+_FRACTION = re.compile(r"\.(\d+)")
+
 
 def _parses(parse: Callable[[str], object]) -> Callable[[str], bool]:
     def check(text: str) -> bool:
+        # Python 3.10's fromisoformat reads neither a trailing "Z" nor fractions of other than
+        # 3 or 6 digits; PostgreSQL reads both.
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        text = _FRACTION.sub(lambda m: "." + (m.group(1) + "000000")[:6], text)
         try:
-            # Python 3.10's fromisoformat does not read a trailing "Z" (UTC); 3.11+ does.
-            parse(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+            parse(text)
         except ValueError:
             return False
         return True
@@ -30,11 +37,10 @@ def _parses(parse: Callable[[str], object]) -> Callable[[str], bool]:
 
 
 # ISO 8601 as PostgreSQL reads it (a date-time without an offset is accepted, as in PostgreSQL),
-# rather than strict RFC 3339.
+# rather than strict RFC 3339. Only the formats of timestamptz and date columns are checked.
 FORMAT_CHECKS = {
     "date-time": _parses(datetime.datetime.fromisoformat),
     "date": _parses(datetime.date.fromisoformat),
-    "time": _parses(datetime.time.fromisoformat),
 }
 CHECKED_FORMATS = set(FORMAT_CHECKS)
 

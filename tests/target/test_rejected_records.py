@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from singer_sdk.exceptions import InvalidRecord
+from target_supabase.validation import FORMAT_CHECKS
 
 from target.support import fetch, record, run_in_process, schema_message, sync_logs
 
@@ -46,3 +47,19 @@ def test_validation_can_be_turned_off(target_config, database_url) -> None:
     config = {**target_config, "validate_records": False}
     run_in_process(config, [THINGS, record("things", id=1, at="2024-01-01 10:00:00+00")])
     assert fetch(database_url, "SELECT count(*) FROM intercom_things") == [(1,)]
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [
+        pytest.param("2024-01-01T10:00:00Z", True, id="utc-z"),
+        pytest.param("2024-01-01T10:00:00.12345+05:30", True, id="five-digit-fraction"),
+        pytest.param("2024-01-01 10:00:00", True, id="space-no-offset"),
+        pytest.param("2024-01-01", True, id="date-only"),
+        pytest.param("2024-13-01T10:00:00Z", False, id="month-13"),
+        pytest.param("yesterday", False, id="words"),
+    ],
+)
+def test_date_times_are_checked_as_postgresql_reads_them(value: str, valid: bool) -> None:
+    check = FORMAT_CHECKS["date-time"]
+    assert check(value) is valid
