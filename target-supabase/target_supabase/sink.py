@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import psycopg2.extensions
 from singer_sdk.exceptions import InvalidRecord
 from singer_sdk.sinks import BatchSink
 
@@ -46,7 +47,7 @@ class ValidatingSink(BatchSink):
         self.batch_bytes = 0
         self.batch_records = 0
         self._rejection: str | None = None
-        self._rejector = RowEncoder([])
+        self._nul_stripper = RowEncoder([])
         self._max_bytes = int(self.config.get("batch_max_bytes") or 64 * 1024 * 1024)
 
     def get_validator(self) -> FastValidator | None:
@@ -76,7 +77,7 @@ class ValidatingSink(BatchSink):
 
     def process_record(self, record: dict, context: dict) -> None:
         if self._rejection is not None:
-            text = dump_json(self._rejector.strip_nuls(record))
+            text = dump_json(self._nul_stripper.strip_nuls(record))
             self.batch.rejected.append((text, self._rejection))
             self.batch_bytes += len(text)
             self.owner.log_rejection(self.stream_name, self._rejection)
@@ -101,7 +102,7 @@ class ValidatingSink(BatchSink):
     def flush(self) -> None:
         raise NotImplementedError
 
-    def _insert_rejected(self, cur: Any) -> None:
+    def _insert_rejected(self, cur: psycopg2.extensions.cursor) -> None:
         insert_rejected(
             cur,
             self.owner.rejected_table,
@@ -203,9 +204,9 @@ class TableSink(ValidatingSink):
             self._insert_rejected(cur)
         if overwrite:
             self.owner.truncated(self.spec)
-        nul_removed = self.encoder.nul_removed - self._nul_reported + self._rejector.nul_removed
+        nul_removed = self.encoder.nul_removed - self._nul_reported + self._nul_stripper.nul_removed
         self._nul_reported = self.encoder.nul_removed
-        self._rejector.nul_removed = 0
+        self._nul_stripper.nul_removed = 0
         self._rows_by_parent = {}
         if self.latest is not None:
             self.latest.clear()
@@ -252,8 +253,8 @@ class SoftDeleteSink(ValidatingSink):
                 self._keep_unapplied(rows)
             self._insert_rejected(cur)
         self._rows = {}
-        nul_removed = self._rejector.nul_removed
-        self._rejector.nul_removed = 0
+        nul_removed = self._nul_stripper.nul_removed
+        self._nul_stripper.nul_removed = 0
         self._committed(nul_removed)
 
     def _keep_unapplied(self, rows: list[dict[str, Any]]) -> None:
