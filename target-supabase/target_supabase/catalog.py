@@ -12,13 +12,13 @@ from target_supabase.ddl import (
     TRIGGER_NAME,
     SchemaEvolutionError,
     TableExtras,
-    TableSpec,
     create_table_statements,
     evolve_statements,
     table_extras_statements,
 )
 from target_supabase.settings import LoadSettings
 from target_supabase.sqltext import render
+from target_supabase.table_spec import TableSpec
 
 # format_type() spellings → the names of column_types.TYPE_TABLE, for comparing types.
 _ALIASES = {

@@ -10,7 +10,6 @@ from singer_sdk.exceptions import InvalidRecord
 from singer_sdk.sinks import BatchSink
 
 from target_supabase.catalog import ensure_table, table_exists
-from target_supabase.ddl import StreamShape, TableSpec, stream_table_spec
 from target_supabase.encoding import NUL, RowEncoder, dump_json
 from target_supabase.latest import LatestByKey
 from target_supabase.loader import (
@@ -24,6 +23,7 @@ from target_supabase.loader import (
     truncate,
 )
 from target_supabase.names import fit_identifier, table_name
+from target_supabase.table_spec import StreamShape, TableSpec, stream_table_spec
 from target_supabase.validation import FastValidator
 
 if TYPE_CHECKING:

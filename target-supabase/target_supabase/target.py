@@ -23,13 +23,7 @@ from singer_sdk.target_base import Target
 
 from target_supabase.catalog import ensure_table, table_exists
 from target_supabase.connection import Database, DatabaseError, scrub, secrets_of
-from target_supabase.ddl import (
-    SchemaEvolutionError,
-    TableSpec,
-    preamble_statements,
-    support_table_specs,
-    trigger_function,
-)
+from target_supabase.ddl import SchemaEvolutionError, preamble_statements, trigger_function
 from target_supabase.loader import delete_children
 from target_supabase.names import fit_identifier, table_name
 from target_supabase.reader import FastSingerReader
@@ -37,7 +31,9 @@ from target_supabase.replaced_sets import PendingReplacements
 from target_supabase.settings import CONFIG_SCHEMA, LoadSettings
 from target_supabase.sink import SoftDeleteSink, TableSink, ValidatingSink
 from target_supabase.sqltext import quote_ident, render
+from target_supabase.support_tables import support_table_specs
 from target_supabase.sync_log import SyncLog
+from target_supabase.table_spec import TableSpec
 
 if sys.version_info >= (3, 12):
     from typing import override
