@@ -40,7 +40,7 @@ def _convert(value: Any, prop: dict[str, Any]) -> Any:
     if "integer" in types and isinstance(value, str) and value.lstrip("-").isdigit():
         return int(value)
     if "array" in types and prop.get("items", {}).get("type") == "integer" and value:
-        return [int(item) for item in value]
+        return [int(item) if isinstance(item, str) and item.isdigit() else item for item in value]
     return value
 
 
