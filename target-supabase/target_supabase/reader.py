@@ -7,12 +7,17 @@ columns receive exactly the digits the tap wrote.
 from __future__ import annotations
 
 import decimal
+import json
+import re
+from typing import Any
 
 import msgspec
 from singer_sdk.io_base import SingerReader
 from singer_sdk.singerlib.exceptions import InvalidInputLine
 
 _DECODER = msgspec.json.Decoder(float_hook=decimal.Decimal)
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT_CHARACTER = "\ufffd"
 
 
 class FastSingerReader(SingerReader):
@@ -20,9 +25,29 @@ class FastSingerReader(SingerReader):
         try:
             message = _DECODER.decode(line)
         except msgspec.DecodeError as exc:
-            msg = f"Unable to parse line as JSON ({exc}): {line[:200]}"
-            raise InvalidInputLine(msg) from None
+            message = _read_with_lone_surrogates(line, exc)
         if not isinstance(message, dict):
             msg = f"A Singer message must be a JSON object: {line[:200]}"
             raise InvalidInputLine(msg)
         return message
+
+
+def _read_with_lone_surrogates(line: str, error: msgspec.DecodeError) -> Any:
+    """msgspec refuses escapes of half a UTF-16 pair (e.g. an emoji cut in two), which Python's
+    json module reads; such a character cannot be stored in UTF-8, so it becomes U+FFFD."""
+    try:
+        message = json.loads(line, parse_float=decimal.Decimal)
+    except ValueError:
+        msg = f"Unable to parse line as JSON ({error}): {line[:200]}"
+        raise InvalidInputLine(msg) from None
+    return _replace_lone_surrogates(message)
+
+
+def _replace_lone_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub(REPLACEMENT_CHARACTER, value)
+    if isinstance(value, dict):
+        return {_replace_lone_surrogates(k): _replace_lone_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_lone_surrogates(item) for item in value]
+    return value

@@ -91,3 +91,11 @@ def test_replaying_the_same_file_changes_nothing(target_config, database_url) ->
     replay(target_config, "intercom_small.singer")
     assert [row[:-1] for row in fetch(database_url, query)] == first
     assert fetch(database_url, "SELECT count(*) FROM intercom_conversation_tags") == [(2,)]
+
+
+def test_half_an_emoji_is_stored_as_the_replacement_character(target_config, database_url) -> None:
+    schema = '{"type": "SCHEMA", "stream": "notes", "key_properties": ["id"], "schema": {"properties": {"id": {"type": "integer"}, "text": {"type": "string"}, "n": {"type": "number"}}}}'  # noqa: E501
+    broken = '{"type": "RECORD", "stream": "notes", "record": {"id": 1, "text": "cut \\ud83d here", "n": 0.10}}'  # noqa: E501
+    run_in_process(target_config, [schema, broken])
+    rows = fetch(database_url, "SELECT text, n FROM intercom_notes")
+    assert rows == [("cut \ufffd here", Decimal("0.10"))]
