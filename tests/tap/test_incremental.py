@@ -29,6 +29,9 @@ def test_run_mutate_run_from_state_equals_truth(fake: FakeIntercom, tmp_path: Pa
     before, last = outputs[-2], outputs[-1]
 
     assert last.states[-1]["sync"]["type"] == "incremental"
+    # The input state's marker (complete, another run_id) is ignored.
+    assert [state["sync"]["complete"] for state in last.states][-2:] == [False, True]
+    assert last.states[0]["sync"]["run_id"] != before.states[-1]["sync"]["run_id"]
     messages = [message for output in outputs for message in output.messages]
     assert_matches_truth(Replica().apply(messages), fake.truth())
     changed = {
