@@ -19,6 +19,7 @@ T = TypeVar("T", int, float)
 
 # Used when a 429 carries no reset header: Intercom's windows are 10 seconds long.
 _DEFAULT_WINDOW_SECONDS = 10.0
+_MIN_THROTTLED_WAIT_SECONDS = 1.0
 # Reset times are whole seconds; wait a hair past them.
 _RESET_MARGIN_SECONDS = 0.05
 
@@ -72,7 +73,13 @@ class RateBudget:
             if throttled:
                 self.stats.throttled += 1
                 self._allowance = 0
-                self._reset_at = reset_at or self._clock() + _DEFAULT_WINDOW_SECONDS
+                now = self._clock()
+                # A reset already past by our clock (skew) still earns a short pause.
+                self._reset_at = (
+                    max(reset_at, now + _MIN_THROTTLED_WAIT_SECONDS)
+                    if reset_at
+                    else now + _DEFAULT_WINDOW_SECONDS
+                )
             elif remaining is not None and reset_at is not None:
                 self._observe(remaining, reset_at)
 

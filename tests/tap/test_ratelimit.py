@@ -71,3 +71,13 @@ def test_a_429_empties_the_budget_until_the_reset(clock: SimulatedClock) -> None
 
     assert clock.now >= 1_007
     assert budget.stats.throttled == 1
+
+
+def test_a_429_with_a_reset_already_past_still_pauses(clock: SimulatedClock) -> None:
+    budget = RateBudget(clock=clock.time, sleep=clock.sleep)
+    budget.acquire()
+    budget.release(_headers(remaining=0, reset=990), throttled=True)  # server clock behind ours
+
+    budget.acquire()
+
+    assert clock.now >= 1_001
