@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from e2e.memory import PeakMemoryWatcher
+
 BIN_DIR = Path(sys.executable).parent
 CHUNK_BYTES = 4096
 
@@ -124,6 +126,7 @@ def run_pipeline(
             stderr=target_err,
             env=env,
         )
+    watchers = PeakMemoryWatcher(tap.pid), PeakMemoryWatcher(target.pid)
     pipe = RunningPipe(tap, target)
     states: list[dict[str, Any]] = []
     reader = threading.Thread(target=_collect_states, args=(target.stdout, states), daemon=True)
@@ -133,8 +136,8 @@ def run_pipeline(
     try:
         with output_path.open("wb") as copy:
             relayed, fired = _relay(pipe, sorted(events, key=lambda e: e.after_bytes), copy)
-        target_rss = _reap(target)
-        tap_rss = _reap(tap)
+        target.wait()
+        tap.wait()
         reader.join(timeout=30)
     finally:
         watchdog.cancel()
@@ -147,8 +150,8 @@ def run_pipeline(
         states=states,
         bytes_relayed=relayed,
         tap_output=output_path,
-        tap_peak_rss_kb=tap_rss,
-        target_peak_rss_kb=target_rss,
+        tap_peak_rss_kb=watchers[0].stop(),
+        target_peak_rss_kb=watchers[1].stop(),
         events_fired=fired,
     )
 
@@ -205,10 +208,3 @@ def _collect_states(stream: IO[bytes] | None, states: list[dict[str, Any]]) -> N
             continue
         if isinstance(value, dict):
             states.append(value)
-
-
-def _reap(process: subprocess.Popen[bytes]) -> int:
-    """Wait for `process`; return its peak resident memory in kB (Linux ru_maxrss)."""
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return int(usage.ru_maxrss)

@@ -2,7 +2,7 @@
 
 The issue's size is 50,000 conversations. That takes too long for every CI run, so by default this
 runs 2,000; set E2E_LOAD_CONVERSATIONS=50000 for the full size. Peak memory is each child's own
-ru_maxrss (os.wait4), so the tap and the target are measured separately.
+high-water mark (VmHWM, see e2e/memory.py), so the tap and the target are measured separately.
 """
 
 from __future__ import annotations
