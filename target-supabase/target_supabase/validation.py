@@ -17,6 +17,8 @@ import jsonschema_rs
 from singer_sdk.exceptions import InvalidJSONSchema, InvalidRecord
 from singer_sdk.sinks.core import BaseJSONSchemaValidator
 
+from target_supabase.column_types import sql_type
+
 _FRACTION = re.compile(r"\.(\d+)")
 
 
@@ -43,6 +45,7 @@ FORMAT_CHECKS = {
     "date": _parses(datetime.date.fromisoformat),
 }
 CHECKED_FORMATS = set(FORMAT_CHECKS)
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
 
 
 class FastValidator(BaseJSONSchemaValidator):
@@ -51,8 +54,9 @@ class FastValidator(BaseJSONSchemaValidator):
     def __init__(self, schema: dict[str, Any]) -> None:
         super().__init__(schema)
         try:
+            checked = with_bigint_bounds(without_unchecked_formats(schema))
             self._validator = jsonschema_rs.validator_for(
-                without_unchecked_formats(schema), validate_formats=True, formats=FORMAT_CHECKS
+                checked, validate_formats=True, formats=FORMAT_CHECKS
             )
         except (ValueError, jsonschema_rs.ValidationError) as exc:
             msg = f"Schema Validation Error: {exc}"
@@ -77,3 +81,18 @@ def without_unchecked_formats(schema: Any) -> Any:
     if isinstance(schema, list):
         return [without_unchecked_formats(item) for item in schema]
     return schema
+
+
+def with_bigint_bounds(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` with the range of PostgreSQL's bigint on the properties stored as bigint, so that
+    an out-of-range integer is a rejected record rather than a failed batch."""
+    properties = schema.get("properties")
+    if not isinstance(properties, Mapping):
+        return schema
+    bounded = {
+        name: {"minimum": BIGINT_MIN, "maximum": BIGINT_MAX, **prop}
+        if isinstance(prop, Mapping) and sql_type(prop) == "bigint"
+        else prop
+        for name, prop in properties.items()
+    }
+    return {**schema, "properties": bounded}

@@ -18,6 +18,7 @@ THINGS = schema_message(
 def test_invalid_records_are_stored_and_counted(target_config, database_url) -> None:
     messages = [THINGS, record("things", id=1, at="2024-01-01T00:00:00Z")]
     messages += [record("things", id="two"), record("things", id=3, at="yesterday\u0000")]
+    messages.append(record("things", id=2**63))
     run_in_process(target_config, messages)
     assert fetch(database_url, "SELECT id FROM intercom_things") == [(1,)]
     rejected = fetch(
@@ -26,9 +27,10 @@ def test_invalid_records_are_stored_and_counted(target_config, database_url) -> 
     assert rejected == [
         ("things", {"id": "two"}, 'id: "two" is not of type "integer"'),
         ("things", {"id": 3, "at": "yesterday"}, 'at: "yesterday\\u0000" is not a "date-time"'),
+        ("things", {"id": 2**63}, f"id: {2**63} is greater than the maximum of {2**63 - 1}"),
     ]
     [log] = sync_logs(database_url)
-    assert (log["rejected_records"], log["nul_characters_removed"]) == (2, 1)
+    assert (log["rejected_records"], log["nul_characters_removed"]) == (3, 1)
     assert log["records_by_stream"] == {"things": 1}
 
 
