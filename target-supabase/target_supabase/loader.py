@@ -48,7 +48,8 @@ class Batch:
 
 def load(cur: psycopg2.extensions.cursor, target: TableLoad, lines: Sequence[str | None]) -> None:
     """Write `lines` (already one per key when upserting) into the table."""
-    data = io.StringIO("".join(line for line in lines if line is not None))
+    # Bytes, not StringIO: StringIO holds text with any non-Latin-1 character at 4 bytes each.
+    data = io.BytesIO("".join(line for line in lines if line is not None).encode())
     if not (target.upsert and target.primary_key):
         copy = sql.SQL("COPY {} ({}) FROM STDIN").format(target.table, target.names())
         cur.copy_expert(copy, data, size=COPY_CHUNK_BYTES)
