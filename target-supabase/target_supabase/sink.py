@@ -158,7 +158,6 @@ class TableSink(ValidatingSink):
         self.replace_set = self.settings.replace_sets.get(self.stream_name)
         self.is_parent = bool(self.owner.children_of(self.stream_name))
         self._rows_by_parent: dict[tuple, list[int]] = {}
-        self._nul_reported = 0
         self._warned_fields: set[str] = set()
 
     def accept(self, record: dict) -> None:
@@ -204,9 +203,8 @@ class TableSink(ValidatingSink):
             self._insert_rejected(cur)
         if overwrite:
             self.owner.truncated(self.spec)
-        nul_removed = self.encoder.nul_removed - self._nul_reported + self._nul_stripper.nul_removed
-        self._nul_reported = self.encoder.nul_removed
-        self._nul_stripper.nul_removed = 0
+        nul_removed = self.encoder.nul_removed + self._nul_stripper.nul_removed
+        self.encoder.nul_removed = self._nul_stripper.nul_removed = 0
         self._rows_by_parent = {}
         if self.latest is not None:
             self.latest.clear()
