@@ -72,3 +72,20 @@ def test_a_429_waits_for_the_reset_then_succeeds(
     assert fake.stats.rate_limited >= 1
     assert "Rate limited" in output.stderr
     assert_matches_truth(Replica().apply(output.messages), fake.truth())
+
+
+def test_a_request_that_times_out_is_retried(
+    fake_intercom: Callable[..., FakeIntercom], tmp_path: Path
+) -> None:
+    # For this seed the first /teams answer is slow (past the timeout), the second is not.
+    faults = FaultSpec(rate=0.5, seed=3, kinds=("slow",), slow_seconds=3, path_prefix="/teams")
+    fake = fake_intercom(
+        seed=45, conversations=3, contacts=2, companies=1, tickets=1, faults=faults
+    )
+
+    output = run_tap(tmp_path, config_for(fake, request_timeout=1))
+
+    assert fake.stats.requests_by_path["/teams"] == 2
+    assert "Retrying GET /teams (try 1)" in output.stderr
+    assert "ReadTimeout" in output.stderr
+    assert {r["team_id"] for r in output.records["teams"]} == set(fake.truth().teams)
