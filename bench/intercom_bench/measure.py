@@ -1,13 +1,18 @@
 """Run one command and measure it: wall time and peak resident memory.
 
-Peak RSS comes from `wait4()`'s rusage of the child, which on Linux is the largest RSS of the child
-or of any descendant it waited for (getrusage(2), ru_maxrss): exactly the process we started.
+Peak RSS is GNU time's `%M` (the child's ru_maxrss). It is not read from our own `wait4()`:
+Linux carries the high-water RSS of the memory a process had before `exec` into its maxrss, and
+Python starts children with vfork, i.e. with the harness's own memory (which holds a whole fake
+workspace), so every child would report at least the harness's size. `/usr/bin/time` is small,
+so the child it forks starts small.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 STDERR_TAIL_LINES = 15
+GNU_TIME = Path("/usr/bin/time")
 
 
 @dataclass(frozen=True)
@@ -41,31 +47,40 @@ def run_measured(
 ) -> Measured:
     """Run `argv` with stdin/stdout/stderr redirected to files; never raises on a failed run."""
     stderr_path = stderr_path or Path(os.devnull)
+    if not shutil.which(argv[0]):
+        return Measured(0.0, 0.0, 127, f"cannot start {argv[0]}: no such program")
+    if not GNU_TIME.exists():
+        msg = f"{GNU_TIME} (Debian package 'time') is needed to measure peak memory"
+        raise RuntimeError(msg)
     with (
+        tempfile.NamedTemporaryFile("r", suffix=".rss") as rss_file,
         open_or_null(stdin_path, "rb") as stdin,
         open_or_null(stdout_path, "wb") as stdout,
         stderr_path.open("wb") as stderr,
     ):
+        command = [str(GNU_TIME), "-f", "%M", "-o", rss_file.name, *argv]
         started_epoch = time.time()
         started = time.perf_counter()
-        try:
-            process = subprocess.Popen(
-                list(argv), stdin=stdin, stdout=stdout, stderr=stderr, env=env, cwd=cwd
-            )
-        except OSError as error:
-            return Measured(0.0, 0.0, 127, f"cannot start {argv[0]}: {error.strerror}")
-        _, status, usage = os.wait4(process.pid, 0)
+        exit_code = subprocess.call(
+            command, stdin=stdin, stdout=stdout, stderr=stderr, env=env, cwd=cwd
+        )
         wall = time.perf_counter() - started
         ended_epoch = time.time()
-    process.returncode = os.waitstatus_to_exitcode(status)
+        peak_kib = read_peak_kib(Path(rss_file.name))
     return Measured(
         wall_seconds=wall,
-        peak_rss_mb=usage.ru_maxrss / 1024,  # ru_maxrss is in KiB on Linux
-        exit_code=process.returncode,
+        peak_rss_mb=peak_kib / 1024,
+        exit_code=exit_code,
         stderr_tail=tail(stderr_path),
         started_epoch=started_epoch,
         ended_epoch=ended_epoch,
     )
+
+
+def read_peak_kib(path: Path) -> int:
+    """GNU time's last line is %M in KiB (a failed command adds a line before it)."""
+    lines = path.read_text().split()
+    return int(lines[-1]) if lines and lines[-1].isdigit() else 0
 
 
 def open_or_null(path: Path | None, mode: str) -> BinaryIO:

@@ -41,13 +41,19 @@ def test_singer_file_is_deterministic_with_states_every_thousand_records(tmp_pat
     assert all(200 <= len(body) <= 2000 and body.startswith("<p>") for body in bodies)
 
 
-def test_measured_run_reports_exit_code_and_peak_memory(tmp_path: Path) -> None:
+def test_measured_run_reports_exit_code_and_the_childs_own_peak_memory(tmp_path: Path) -> None:
     grow = "data = bytearray(80 * 1024 * 1024); data[::4096] = b'x' * len(data[::4096])"
+    ours = bytearray(200 * 1024 * 1024)
+    ours[::4096] = b"x" * len(ours[::4096])  # a big harness must not inflate a child's peak
+
     measured = run_measured([sys.executable, "-c", grow + "; raise SystemExit(3)"])
+    small = run_measured(["true"])
     missing = run_measured([str(tmp_path / "no-such-program")])
 
     assert measured.exit_code == 3
-    assert measured.peak_rss_mb >= 80
+    assert 80 <= measured.peak_rss_mb < 150
+    assert small.exit_code == 0
+    assert small.peak_rss_mb < 20
     assert missing.exit_code == 127
     assert "no-such-program" in missing.stderr_tail
 
