@@ -153,7 +153,14 @@ class TargetSupabase(Target):
             sink.clean_up()
         status = self.sync_log.marker.final_status()
         self.sync_log.finish(status, state=self._emitted_state)
-        self.logger.info("Run finished: %s", status)
+        totals = self.sync_log.totals
+        self.logger.info(
+            "Run finished: %s; records loaded by stream %s, %d rejected, %d NUL characters removed",
+            status,
+            dict(totals.records_by_stream),
+            totals.rejected_records,
+            totals.nul_characters_removed,
+        )
 
     def _record_failure(self, exc: BaseException) -> None:
         if not self._started or self._failure_recorded:
