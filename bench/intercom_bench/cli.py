@@ -81,6 +81,7 @@ class Bench:
         self.tools = tools
         self.results = results
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        self.secrets: list[str] = [extract_bench.TOKEN]
         self.run_dir = tools.work_dir / "runs" / stamp
         self.run_dir.mkdir(parents=True, exist_ok=True)
 
@@ -175,6 +176,7 @@ class Bench:
         parts = self.settings.parts
         if "load" in parts or "growth" in parts:
             with bench_postgres() as server:
+                self.secrets.append(server.password)
                 self.results.versions["PostgreSQL"] = server_version(server.superuser_url)
                 if "load" in parts:
                     self.load(server)
@@ -206,11 +208,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     results.finished_at = utc_now()
     results.machine["load average at end (1/5/15 min)"] = load_average()
     results.notes.extend(standard_notes(settings, tools))
-    args.results.write_text(render(results))
+    args.results.write_text(redact(render(results), bench.secrets))
     raw = args.results.with_suffix(".json")
-    raw.write_text(json.dumps(dataclasses.asdict(results), indent=1, default=str))
+    raw.write_text(redact(json.dumps(raw_results(results), indent=1, default=str), bench.secrets))
     log(f"Wrote {args.results} and {raw}")
     return 0
+
+
+def raw_results(results: BenchResults) -> dict[str, object]:
+    """Every number, for RESULTS.json; stderr only where a run failed."""
+    raw = dataclasses.asdict(results)
+    for key in ("load_runs", "growth_load_runs", "extract_runs", "growth_extract_runs"):
+        for run in raw[key]:
+            if run["measured"]["exit_code"] == 0:
+                run["measured"]["stderr_tail"] = ""
+    return raw
+
+
+def redact(text: str, secrets: list[str]) -> str:
+    """Failed runs quote stderr: keep the database password and the token out of it."""
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
 
 
 def utc_now() -> str:
