@@ -6,10 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 from intercom_sandbox.fake import FakeIntercom, WorkspaceSpec
 from intercom_sandbox.postgres import free_port
-from tap_intercom.connection_check import check_region
+from tap_intercom.connection_check import check_rate_limit, check_region
 
 from ops.helpers import CHECK_MODULE, run_module, write_config
 
@@ -79,18 +78,31 @@ def test_a_missing_token_says_how_to_set_it(tmp_path: Path, fake: FakeIntercom) 
     assert "INTERCOM_ACCESS_TOKEN" in output
 
 
-def test_low_rate_limit_headroom_is_a_warning(tmp_path: Path) -> None:
+def test_the_rate_limit_window_is_reported(tmp_path: Path) -> None:
     limited = FakeIntercom(
         WorkspaceSpec(seed=3, conversations=3), token=TOKEN, rate_limit_per_10s=5
     )
     with limited:
-        headers = {"Authorization": f"Bearer {TOKEN}"}
-        for _ in range(3):
-            requests.get(f"{limited.url}/me", headers=headers, timeout=10)
         code, output = check(tmp_path, {"access_token": TOKEN, "api_url": limited.url})
 
     assert code == 0, output
-    assert "[WARN] intercom rate limit: 1 of 5 requests left" in output
+    assert "of 5 requests left in this 10-second window (about 30 per minute)" in output
+
+
+@pytest.mark.parametrize(
+    ("remaining", "status"),
+    [pytest.param("1", "WARN", id="low"), pytest.param("900", "OK", id="plenty")],
+)
+def test_low_rate_limit_headroom_is_a_warning(remaining: str, status: str) -> None:
+    headers = {"X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": remaining}
+    result = check_rate_limit({}, headers)
+
+    assert result.status == status
+    assert result.message.startswith(f"{remaining} of 1000 requests left")
+
+
+def test_missing_rate_limit_headers_are_a_warning() -> None:
+    assert check_rate_limit({}, {}).status == "WARN"
 
 
 def test_an_unreachable_api_names_the_url(tmp_path: Path) -> None:
