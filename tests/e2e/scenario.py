@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from intercom_sandbox.fake import FakeIntercom, WorkspaceSpec
 
@@ -105,7 +106,16 @@ class Scenario:
         if result.last_state is not None:
             self.state = result.last_state
         self.runs.append(result)
+        self.assert_no_secret_printed(result)
         return result
+
+    def assert_no_secret_printed(self, result: RunResult) -> None:
+        """Whatever happened in the run, neither the token nor the password was printed."""
+        printed = result.tap_stderr + result.target_stderr + json.dumps(result.states)
+        secrets = {"access token": self.fake.token}
+        secrets["database password"] = urlsplit(self.database_url).password or ""
+        leaked = [name for name, secret in secrets.items() if secret and secret in printed]
+        assert not leaked, f"printed the {' and the '.join(leaked)}"
 
     def run_ok(self, **kwargs: Any) -> RunResult:
         result = self.run(**kwargs)
