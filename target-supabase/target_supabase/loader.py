@@ -7,7 +7,6 @@ Nothing here keeps session state between transactions: the staging table is crea
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,17 +38,36 @@ class TableLoad:
 
 @dataclass
 class Batch:
-    """Encoded COPY lines (None where superseded), rejected records, parents to replace."""
+    """Encoded COPY lines (None where superseded) and rejected records (JSON, error)."""
 
     lines: list[str | None] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
-    parent_resets: list[dict[str, Any]] = field(default_factory=list)
+
+
+class CopySource:
+    """The batch's lines as the file `copy_expert` reads, one chunk at a time: no second copy
+    of the whole batch in memory."""
+
+    def __init__(self, lines: Sequence[str | None]) -> None:
+        self._lines = (line for line in lines if line is not None)
+
+    def read(self, size: int = -1) -> bytes:
+        parts: list[str] = []
+        total = 0
+        for line in self._lines:
+            parts.append(line)
+            total += len(line)
+            if 0 <= size <= total:
+                break
+        return "".join(parts).encode()
+
+    def readline(self, size: int = -1) -> bytes:
+        return next(self._lines, "").encode()
 
 
 def load(cur: psycopg2.extensions.cursor, target: TableLoad, lines: Sequence[str | None]) -> None:
     """Write `lines` (already one per key when upserting) into the table."""
-    # Bytes, not StringIO: StringIO holds text with any non-Latin-1 character at 4 bytes each.
-    data = io.BytesIO("".join(line for line in lines if line is not None).encode())
+    data = CopySource(lines)
     if not (target.upsert and target.primary_key):
         copy = sql.SQL("COPY {} ({}) FROM STDIN").format(target.table, target.names())
         cur.copy_expert(copy, data, size=COPY_CHUNK_BYTES)

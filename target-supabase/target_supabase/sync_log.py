@@ -116,7 +116,7 @@ class SyncLog:
         statement = sql.SQL(
             "UPDATE {} SET status = %s, sync_type = %s, run_id = %s, {}, "
             "records_by_stream = %s, rejected_records = %s, nul_characters_removed = %s, "
-            "state = %s, error_message = coalesce(%s, error_message), "
+            "state = coalesce(%s::jsonb, state), error_message = coalesce(%s, error_message), "
             "completed_at = CASE WHEN %s THEN now() END WHERE id = %s"
         ).format(self._table, assignments)
         params = (

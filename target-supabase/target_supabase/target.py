@@ -169,7 +169,8 @@ class TargetSupabase(Target):
         message = scrub(str(exc) or type(exc).__name__, self._secrets)
         self.db.reset()
         try:
-            self.sync_log.finish("failed", state=self._emitted_state, error=message)
+            # The row keeps the state of the last committed checkpoint.
+            self.sync_log.finish("failed", state=None, error=message)
         except Exception as log_exc:
             self.logger.warning("Could not record the failure in the sync log: %s", log_exc)
 
