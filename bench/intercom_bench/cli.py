@@ -21,7 +21,7 @@ from intercom_bench.machine import describe_machine, load_average
 from intercom_bench.report import BenchResults, FileInfo, render
 from intercom_bench.settings import PARTS, Settings, with_issue_sizes
 from intercom_bench.singer_file import SingerFile, singer_file_path, write_singer_file
-from intercom_bench.tools import BENCH_DIR, DEFAULT_WORK_DIR, Tools, versions
+from intercom_bench.tools import BENCH_DIR, DEFAULT_WORK_DIR, Tools, code_state, versions
 
 
 def log(message: str) -> None:
@@ -203,8 +203,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         machine=describe_machine(),
         versions=versions(tools),
     )
+    results.versions["tap and target code at start"] = code_state()
     bench = Bench(settings, tools, results)
     bench.run()
+    results.versions["tap and target code at end"] = code_state()
+    if (
+        results.versions["tap and target code at end"]
+        != results.versions["tap and target code at start"]
+    ):
+        results.notes.append(
+            "Our tap and target are installed editable and changed during this run (code state "
+            "at start and end above): rounds may have measured different code."
+        )
     results.finished_at = utc_now()
     results.machine["load average at end (1/5/15 min)"] = load_average()
     results.notes.extend(standard_notes(settings, tools))

@@ -81,3 +81,19 @@ def write_config(path: Path, config: dict[str, object]) -> Path:
     path.touch(mode=0o600, exist_ok=True)
     path.write_text(json.dumps(config, indent=2))
     return path
+
+
+def code_state(paths: tuple[str, ...] = ("tap-intercom", "target-supabase")) -> str:
+    """The last commit touching our tap and target, and whether their files differ from it (the
+    packages are installed editable, so the code measured is the working tree's)."""
+    git = ["git", "-C", str(REPO_ROOT)]
+    last = subprocess.run(
+        [*git, "log", "-1", "--format=%h %cI", "--", *paths],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    dirty = subprocess.run(
+        [*git, "status", "--porcelain", "--", *paths], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return f"{last or 'unknown'}{' + uncommitted changes' if dirty else ''}"
