@@ -30,7 +30,6 @@ _ALIASES = {
     "smallint": "bigint",
     "double precision": "numeric",
     "real": "numeric",
-    "json": "jsonb",
     "character varying[]": "text[]",
 }
 _TYPMOD = re.compile(r"\([^)]*\)")

@@ -69,7 +69,7 @@ def can_store(column_type: str, wanted: str) -> bool:
     """True when values of type `wanted` can go into an existing `column_type` column as is."""
     return (
         column_type == wanted
-        or column_type == "jsonb"
+        or column_type in ("jsonb", "json")
         or (column_type, wanted)
         in {
             ("numeric", "bigint"),

@@ -48,6 +48,7 @@ class RowEncoder:
             "numeric": str,
             "boolean": _boolean,
             "jsonb": self.jsonb,
+            "json": self.jsonb,
             "text[]": self.text_array,
         }
         self._fields = [(name, by_type.get(kind, self.text)) for name, kind in fields]

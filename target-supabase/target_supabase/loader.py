@@ -7,7 +7,7 @@ Nothing here keeps session state between transactions: the staging table is crea
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,10 +15,12 @@ import psycopg2.extensions
 from psycopg2 import sql
 from psycopg2.extras import execute_values
 
+from target_supabase.column_types import TYPE_TABLE
 from target_supabase.encoding import dump_json
 from target_supabase.sqltext import render
 
 STAGE = sql.Identifier("_target_supabase_stage")
+EQUALITY_TYPES = set(TYPE_TABLE.values())
 COPY_CHUNK_BYTES = 1 << 20
 
 
@@ -31,6 +33,7 @@ class TableLoad:
     primary_key: Sequence[str] = ()
     replication_column: str | None = None
     upsert: bool = True
+    column_types: Mapping[str, str] = field(default_factory=dict)
 
     def names(self, prefix: str | None = None) -> sql.Composable:
         return sql.SQL(", ").join(_column(name, prefix) for name in self.columns)
@@ -97,12 +100,27 @@ def _on_conflict(target: TableLoad) -> sql.Composable:
         sql.SQL("{} = EXCLUDED.{}").format(sql.Identifier(name), sql.Identifier(name))
         for name in updated
     )
+    # Unchanged rows are not rewritten: no dead tuple, no WAL, `_synced_at` keeps the time
+    # of the last change.
+    changed = sql.SQL("({}) IS DISTINCT FROM ({})").format(
+        _comparable(target, updated, "t"), _comparable(target, updated, "excluded")
+    )
     if not target.replication_column:
-        return sql.SQL("DO UPDATE SET {}").format(assignments)
+        return sql.SQL("DO UPDATE SET {} WHERE {}").format(assignments, changed)
     # A row is never overwritten by an older version of itself.
     rk = sql.Identifier(target.replication_column)
-    guard = sql.SQL("t.{rk} IS NULL OR EXCLUDED.{rk} >= t.{rk}").format(rk=rk)
-    return sql.SQL("DO UPDATE SET {} WHERE {}").format(assignments, guard)
+    newer = sql.SQL("(t.{rk} IS NULL OR EXCLUDED.{rk} >= t.{rk})").format(rk=rk)
+    return sql.SQL("DO UPDATE SET {} WHERE {} AND {}").format(assignments, newer, changed)
+
+
+def _comparable(target: TableLoad, names: Sequence[str], alias: str) -> sql.Composable:
+    """The columns as a row, compared as text where the type has no equality (json)."""
+    return sql.SQL(", ").join(
+        sql.SQL("{}" if target.column_types.get(name) in EQUALITY_TYPES else "{}::text").format(
+            sql.Identifier(alias, name)
+        )
+        for name in names
+    )
 
 
 def truncate(cur: psycopg2.extensions.cursor, table: sql.Identifier) -> None:

@@ -148,6 +148,7 @@ class TableSink(ValidatingSink):
             if replication_key in properties
             else None,
             upsert=self.settings.load_method != "append-only",
+            column_types=types,
         )
         keyed_upsert = self.load.upsert and bool(self.spec.primary_key)
         self.latest = (

@@ -184,3 +184,29 @@ def test_in_batch_versions_are_compared_as_instants(target_config, database_url)
     earlier["record"]["title"], later["record"]["title"] = "08:00 UTC", "09:00 UTC"
     run_in_process(target_config, [CONVERSATIONS, later, earlier])
     assert titles(database_url) == [("1", "09:00 UTC")]
+
+
+def test_an_unchanged_row_is_not_rewritten(target_config, database_url) -> None:
+    messages = [CONVERSATIONS, PARTS, conversation("1", 1), part("m1", "1"), part("m2", "1")]
+    run_in_process(target_config, messages)
+    query = "SELECT message_id, xmin::text, _synced_at FROM intercom_messages ORDER BY 1"
+    before = fetch(database_url, query)
+    run_in_process(target_config, [*messages, part("m2", "1", body="edited")])
+    after = fetch(database_url, query)
+    assert after[0] == before[0]  # same tuple, same _synced_at
+    assert after[1][1:] != before[1][1:]
+    assert fetch(database_url, "SELECT body FROM intercom_messages ORDER BY message_id") == [
+        ("hello",),
+        ("edited",),
+    ]
+
+
+def test_a_users_json_column_takes_values_and_changes(target_config, database_url) -> None:
+    fetch_none(
+        database_url,
+        "CREATE TABLE intercom_things (id bigint PRIMARY KEY, meta json, _synced_at timestamptz)",
+    )
+    things = schema_message("things", {"id": {"type": "integer"}, "meta": {}}, keys=["id"])
+    run_in_process(target_config, [things, record("things", id=1, meta={"a": 1})])
+    run_in_process(target_config, [things, record("things", id=1, meta={"a": 2})])
+    assert fetch(database_url, "SELECT meta::text FROM intercom_things") == [('{"a":2}',)]
