@@ -48,14 +48,16 @@ def run_meltano_killed_after(
     """`meltano run`, SIGKILLed with its whole process group once the target has committed
     `conversations` conversations; the exit code, or None when it was killed."""
     args = [project.executable, "run", "tap-intercom", "target-supabase"]
-    process = subprocess.Popen(
-        args,
-        cwd=project.root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    log = scenario.workdir / "meltano-killed.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            args,
+            cwd=project.root,
+            env=env,
+            stdout=output,
+            stderr=output,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + 300
     while process.poll() is None and time.monotonic() < deadline:
         if committed_conversations(scenario) >= conversations:
@@ -71,13 +73,15 @@ def test_meltano_run_killed_mid_sync_resumes_from_its_stored_state(
     meltano_project: MeltanoProject,
     tmp_path: Path,
 ) -> None:
-    scenario = scenario_factory(seed=81, **SMALL_WORKSPACE)
+    # A little latency keeps the run going for a while after the kill point is reached.
+    scenario = scenario_factory(seed=81, latency_ms=20, **SMALL_WORKSPACE)
     env = meltano_env(scenario, tmp_path / "meltano.db")
     live = len(scenario.fake.truth().conversations)
     kill_at = random.Random(81).randrange(1, live * 3 // 4)
 
     exit_code = run_meltano_killed_after(meltano_project, env, scenario, kill_at)
-    assert exit_code is None, "the kill landed before the run ended"
+    log = (scenario.workdir / "meltano-killed.log").read_text(errors="replace")
+    assert exit_code is None, f"the run ended (exit {exit_code}) before the kill:\n{log[-3000:]}"
     assert scenario.differences(), "the killed run stopped mid-sync"
     # Meltano still sees the killed job as running until its heartbeat is 5 minutes stale; a user
     # restarting at once says --force (Meltano's own message says so).
