@@ -126,6 +126,22 @@ def test_a_schema_change_mid_stream_adds_and_widens_columns(
     assert by_id["1"]["region"] is None
 
 
+def test_an_unsafe_type_change_stops_with_an_error_naming_table_column_and_types(
+    tmp_path: Path, database_url: str
+) -> None:
+    narrowed = json.loads(json.dumps(TEAMS_SCHEMA))
+    narrowed["schema"]["properties"]["name"] = {"type": ["integer", "null"]}
+    text = as_lines(*prefix(), narrowed, team("3", name=7), *suffix(4)[1:])
+    result = feed_target(tmp_path, database_url, text)
+
+    assert result.target_returncode not in (0, None)
+    error = result.target_stderr
+    for word in ("intercom_teams", "name", "text", "bigint"):
+        assert word in error, word
+    assert_prefix_kept(result, database_url)
+    assert sync_logs(database_url)[-1]["status"] == "failed"
+
+
 def test_enormous_values_and_nul_characters_are_loaded_intact_but_for_the_nuls(
     tmp_path: Path, database_url: str
 ) -> None:
