@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 class IntercomHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes; with Nagle's algorithm on, the body waits for the
+    # client's delayed ACK (~40 ms per keep-alive response on Linux).
+    disable_nagle_algorithm = True
     fake: FakeIntercom  # set on the subclass the server creates
 
     def do_GET(self) -> None:
