@@ -53,9 +53,14 @@ class FastValidator(BaseJSONSchemaValidator):
 
     def __init__(self, schema: dict[str, Any]) -> None:
         super().__init__(schema)
+        checked = with_bigint_bounds(without_unchecked_formats(schema))
         try:
-            checked = with_bigint_bounds(without_unchecked_formats(schema))
-            self._validator = jsonschema_rs.validator_for(
+            # Two validators: RFC 3339 dates checked in Rust (fast, what taps send), and, for
+            # records that fail it, ISO 8601 as PostgreSQL reads it, checked in Python.
+            self._strict = jsonschema_rs.validator_for(
+                without_year_zero(checked), validate_formats=True
+            )
+            self._lenient = jsonschema_rs.validator_for(
                 checked, validate_formats=True, formats=FORMAT_CHECKS
             )
         except (ValueError, jsonschema_rs.ValidationError) as exc:
@@ -63,11 +68,23 @@ class FastValidator(BaseJSONSchemaValidator):
             raise InvalidJSONSchema(msg) from exc
 
     def validate(self, record: dict[str, Any]) -> None:
-        if self._validator.is_valid(record):
+        if self._strict.is_valid(record) or self._lenient.is_valid(record):
             return
-        error = next(self._validator.iter_errors(record))
+        error = next(self._lenient.iter_errors(record))
         path = "/".join(str(part) for part in error.instance_path)
         raise InvalidRecord(f"{path}: {error.message}" if path else error.message, record)
+
+
+def without_year_zero(schema: Any) -> Any:
+    """RFC 3339 allows year 0000; PostgreSQL does not: dates of year 0 fail the strict check."""
+    if isinstance(schema, Mapping):
+        found = {key: without_year_zero(value) for key, value in schema.items()}
+        if found.get("format") in CHECKED_FORMATS:
+            found["allOf"] = [*found.get("allOf", []), {"pattern": "^(?!0000)"}]
+        return found
+    if isinstance(schema, list):
+        return [without_year_zero(item) for item in schema]
+    return schema
 
 
 def without_unchecked_formats(schema: Any) -> Any:
