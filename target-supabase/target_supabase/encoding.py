@@ -69,8 +69,8 @@ class RowEncoder:
     def text(self, value: Any) -> str:
         if value.__class__ is not str:
             value = dump_json(value) if isinstance(value, (dict, list)) else str(value)
-        if _SPECIAL.search(value) is None:
-            return value  # the common case: nothing to escape or remove
+        if value.isprintable() and "\\" not in value:
+            return value  # the common case: no control character, nothing to escape
         if NUL in value:
             value = self._strip(value)
         return escape_copy(value)

@@ -76,7 +76,7 @@ def test_every_type_round_trips(target_config: dict[str, Any], database_url: str
     }
     values = {
         "id": 9007199254740993,
-        "name": "tab\there, newline\nthere, backslash \\ and ünïcode",
+        "name": "tab\there, newline\nthere, backslash \\, ünïcode, \u00a0 and \u2028\r",
         "at": "2024-02-29T23:59:59.123456+02:00",
         "day": "2024-02-29",
         "amount": 1.10,
