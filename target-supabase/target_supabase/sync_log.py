@@ -59,8 +59,12 @@ class SyncMarker:
         self.complete = marker.get("complete") is True
         self.run_id = marker.get("run_id") or self.run_id
 
-    def final_status(self) -> str:
-        return "incomplete" if self.seen and not self.complete else "success"
+    def final_status(self, received_anything: bool) -> str:
+        """`incomplete` without the end marker after a start marker, or after empty input (the
+        tap died before its first message); otherwise `success`."""
+        if not received_anything or (self.seen and not self.complete):
+            return "incomplete"
+        return "success"
 
 
 class SyncLog:

@@ -89,6 +89,7 @@ class TargetSupabase(Target):
         self._emitted_state: Any = None
         self._rejections_logged = 0
         self._failure_recorded = False
+        self._received_anything = False
         self._plain_sink_cache: dict[str, ValidatingSink] | None = None
 
     # --- the run ---
@@ -123,7 +124,8 @@ class TargetSupabase(Target):
             cls.logger.error("target-supabase failed: %s", exc)
             sys.exit(1)
 
-    def _start_run(self) -> None:
+    def _start_run(self, message: bool = True) -> None:
+        self._received_anything = self._received_anything or message
         if self._started:
             return
         self._started = True
@@ -147,12 +149,13 @@ class TargetSupabase(Target):
             self._finish_run()
 
     def _finish_run(self) -> None:
-        self._start_run()
+        self._start_run(message=False)
         self.checkpoint()
         for sink in [*self._sinks_to_clear, *self._sinks_active.values()]:
             sink.clean_up()
-        status = self.sync_log.marker.final_status()
-        self.sync_log.finish(status, state=self._emitted_state)
+        status = self.sync_log.marker.final_status(self._received_anything)
+        error = None if self._received_anything else "the input was empty"
+        self.sync_log.finish(status, state=self._emitted_state, error=error)
         totals = self.sync_log.totals
         self.logger.info(
             "Run finished: %s; records loaded by stream %s, %d rejected, %d NUL characters removed",

@@ -86,3 +86,9 @@ def test_every_due_state_is_emitted_after_its_rows_are_committed(
     assert run_in_process(target_config, messages) == [{"n": 1}, {"n": 2}]
     [log] = sync_logs(database_url)
     assert log["state"] == {"n": 2}
+
+
+def test_empty_input_is_incomplete_not_a_success(target_config, database_url) -> None:
+    assert run_in_process(target_config, []) == []
+    [log] = sync_logs(database_url)
+    assert (log["status"], log["error_message"]) == ("incomplete", "the input was empty")
