@@ -6,9 +6,10 @@ from decimal import Decimal
 from typing import Any
 
 from e2e.expected import Key, Row, TableExpectation, expected_tables
-from e2e.tables import fetch_rows, table_columns
+from e2e.tables import count_rows, fetch_rows, table_columns
 
 MAX_REPORTED = 8
+REJECTED_TABLE = "intercom_rejected_records"
 
 
 def table_differences(database_url: str, expected: TableExpectation) -> list[str]:
@@ -28,7 +29,15 @@ def all_differences(database_url: str, truth: Any) -> list[str]:
     problems: list[str] = []
     for expected in expected_tables(truth):
         problems += table_differences(database_url, expected)
-    return problems
+    return problems + rejected_record_problems(database_url)
+
+
+def rejected_record_problems(database_url: str) -> list[str]:
+    """Our tap's records always match its own schemas: any rejection is a bug."""
+    if not table_columns(database_url, REJECTED_TABLE):
+        return []
+    rows = count_rows(database_url, REJECTED_TABLE)
+    return [f"{REJECTED_TABLE}: {rows} records rejected"] if rows else []
 
 
 def assert_exact(database_url: str, truth: Any) -> None:
