@@ -78,13 +78,6 @@ def test_an_unknown_region_is_rejected_before_any_request(
     assert E2E_TOKEN not in result.tap_stderr + result.target_stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="target-supabase bug: empty input (the tap died before its first message) ends the "
-    "sync log row as 'success' with sync_type 'unknown' (target_supabase/sync_log.py "
-    "SyncMarker.final_status returns success when no marker was seen); it should not claim "
-    "success for a run that loaded nothing because its tap failed",
-)
 def test_a_run_whose_tap_fails_at_once_is_not_logged_as_a_success(
     scenario_factory: Callable[..., Scenario],
 ) -> None:
