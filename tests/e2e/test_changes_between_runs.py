@@ -82,6 +82,21 @@ def test_the_500_part_limit_is_flagged_with_the_true_count(
     assert row["parts_total_count"] == len(all_parts(truth.conversations[huge[0]]))
 
 
+def test_new_parts_on_a_conversation_past_the_limit_slide_its_window(
+    scenario_factory: Callable[..., Scenario],
+) -> None:
+    scenario = scenario_factory(seed=91, conversations=8, contacts=5, huge_conversations=3)
+    scenario.run_ok()
+    truth = scenario.fake.truth()
+    huge = {cid for cid, conv in truth.conversations.items() if len(all_parts(conv)) > PART_LIMIT}
+    changes = scenario.fake.workspace.mutate(seed=1)
+    assert huge & set(changes.updated_conversations), "a conversation past the limit got parts"
+    scenario.run_ok()
+
+    # The newest 500 parts are loaded; older ones loaded earlier stay (they still exist).
+    scenario.assert_exact()
+
+
 def test_updates_landing_while_a_run_pages_are_loaded_by_the_next_run(
     scenario_factory: Callable[..., Scenario],
 ) -> None:
