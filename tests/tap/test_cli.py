@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import pty
 import subprocess
@@ -9,7 +11,10 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from intercom_sandbox.fake import FakeIntercom
+from tap_intercom.progress import Progress
+from tap_intercom.ratelimit import BudgetStats
 from taprun import TAP, config_for, parse_messages, run_tap, write_inputs
 
 
@@ -50,6 +55,42 @@ def test_progress_is_a_live_line_on_a_terminal_and_never_on_stdout(
     assert "/40, records " in shown[0]
     assert "requests " in shown[0]
     assert all(m["type"] in {"SCHEMA", "RECORD", "STATE"} for m in parse_messages(stdout))
+
+
+def test_progress_off_a_terminal_is_a_log_line_every_30_seconds(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    now = [0.0]
+    stderr = io.StringIO()  # not a terminal
+    progress = Progress(BudgetStats(requests=12, throttled=1), stream=stderr, clock=lambda: now[0])
+    progress.conversations_total = 10
+    caplog.set_level(logging.INFO, logger="tap-intercom")
+
+    for second in (1.0, 29.0, 31.0, 45.0, 62.0):
+        now[0] = second
+        progress.conversation_done()
+        progress.record_emitted()
+
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Progress:")]
+    assert lines == [
+        "Progress: conversations 3/10, records 3 (0/s), requests 12 (0.4/s), "
+        "rate-limit waits 0, 429s 1",
+        "Progress: conversations 5/10, records 5 (0/s), requests 12 (0.2/s), "
+        "rate-limit waits 0, 429s 1",
+    ]
+    assert stderr.getvalue() == ""  # no live line off a terminal
+
+
+def test_a_piped_run_ends_with_a_summary_line(
+    fake_intercom: Callable[..., FakeIntercom], tmp_path: Path
+) -> None:
+    fake = fake_intercom(seed=63, conversations=12, contacts=3, companies=1)
+
+    output = run_tap(tmp_path, config_for(fake))
+
+    assert output.returncode == 0
+    assert "Finished: conversations 12/12, records " in output.stderr
+    assert "\r" not in output.stderr
 
 
 def _read_all(descriptor: int) -> str:
