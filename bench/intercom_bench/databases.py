@@ -4,27 +4,18 @@ from __future__ import annotations
 
 import itertools
 import os
-import shutil
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing
 from urllib.parse import unquote, urlsplit
 
 import psycopg2
-from intercom_sandbox.postgres import LocalPostgres, make_server_dir
+from intercom_sandbox.postgres import LocalPostgres, throwaway_postgres
 from psycopg2 import sql
 
 _numbers = itertools.count(1)
 
 
-@contextmanager
-def bench_postgres() -> Iterator[LocalPostgres]:
-    server = LocalPostgres(base_dir=make_server_dir("bench-pg-"))
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop(mode="immediate")
-        shutil.rmtree(server.base_dir, ignore_errors=True)
+def bench_postgres() -> AbstractContextManager[LocalPostgres]:
+    return throwaway_postgres("bench-pg-")
 
 
 def fresh_database(server: LocalPostgres, label: str) -> str:

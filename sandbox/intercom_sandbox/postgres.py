@@ -15,7 +15,8 @@ import socket
 import subprocess
 import tempfile
 import time
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -225,3 +226,15 @@ class LocalPostgres:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
+
+
+@contextmanager
+def throwaway_postgres(prefix: str) -> Iterator[LocalPostgres]:
+    """A server started in a new temporary folder, stopped and deleted on exit."""
+    server = LocalPostgres(base_dir=make_server_dir(prefix))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop(mode="immediate")
+        shutil.rmtree(server.base_dir, ignore_errors=True)
