@@ -13,10 +13,10 @@ class Settings:
     parts: tuple[str, ...] = PARTS
     repeats: int = 3
     load_conversations: int = 20_000
-    extract_conversations: int = 500
+    extract_conversations: int = 1_000
     paced_conversations: int = 1_000
     growth_load_conversations: tuple[int, ...] = (1_000, 5_000, 20_000)
-    growth_extract_conversations: tuple[int, ...] = (200, 500, 2_000)
+    growth_extract_conversations: tuple[int, ...] = (500, 2_000, 8_000)
     latency_ms: int = 100
     fast_limit_per_minute: int = 10_000
     paced_limit_per_minute: int = 1_000
