@@ -349,9 +349,11 @@ def column_table(table: Table, described: dict[str, str], known: dict[str, str])
 
 
 def details(summary: str, intro: str, rows: list[str]) -> list[str]:
+    """A collapsed section; <summary> is HTML, where Markdown's backticks do not work."""
+    html = re.sub(r"`([^`]+)`", r"<code>\1</code>", summary)
     return [
         "<details>",
-        f"<summary>{summary}</summary>",
+        f"<summary>{html}</summary>",
         "",
         intro,
         "",
@@ -377,7 +379,7 @@ def stream_details(
         intro = f"From {entry.get('source', 'Intercom')}. Key in bold."
         if table.indexes:
             intro += f" Indexed: {code(table.indexes)}."
-        summary = f"<code>{table.name}</code> ({len(table.columns)} columns)"
+        summary = f"`{table.name}` ({len(table.columns)} columns)"
         lines += details(summary, intro, column_table(table, described, entry.get("columns", {})))
     return lines
 
@@ -388,7 +390,7 @@ def support_details(tables: dict[str, Table], defaults: dict[str, Any], found: d
         table = tables[defaults["table_prefix"] + kind]
         rows = ["| column | type | meaning |", "| --- | --- | --- |"]
         rows += [f"| `{c}` | {t} | {entry['columns'].get(c, '')} |" for c, t in table.columns]
-        summary = f"<code>{table.name}</code>: {entry['about']}"
+        summary = f"`{table.name}`: {entry['about']}"
         lines += details(summary, f"Indexed: {code(table.indexes)}.", rows)
     return lines
 
