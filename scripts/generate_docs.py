@@ -168,7 +168,10 @@ def readme_section(all_settings: dict[str, list[Setting]]) -> str:
         "Generated from the plugins' config schemas by `scripts/generate_docs.py` (do not edit "
         "by hand). Set them in `meltano.yml`, with `meltano config <plugin> set`, as environment "
         "variables (Meltano and `--config ENV` read them), or in a JSON file for `--config`. "
-        "`INTERCOM_ACCESS_TOKEN` and `SUPABASE_DB_URL` work too: see `.env.example`."
+        "`INTERCOM_ACCESS_TOKEN` and `SUPABASE_DB_URL` work too with `meltano --environment=prod` "
+        "and with the `check`, `status` and `apply-schema` commands; the plain `tap-intercom` "
+        "and `target-supabase` read only their own variables. Every variable is listed, commented "
+        "out, in `.env.example`."
     )
     tables = [markdown_table(plugin, settings) for plugin, settings in all_settings.items()]
     return "\n\n".join([intro, *tables])
