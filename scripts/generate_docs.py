@@ -5,7 +5,9 @@ meltano.yml, the settings tables in README.md (between `<!-- settings:start -->`
 `<!-- settings:end -->`) and `.env.example`. From `target-supabase-ops apply-schema --print-sql`
 with default settings: `schemas/supabase.sql`. From that SQL, the tap's catalog and
 docs/column_origins.yml: the tables and columns in README.md (between `<!-- tables:start -->` and
-`<!-- tables:end -->`).
+`<!-- tables:end -->`). From the target's `TYPE_TABLE` (target_supabase/column_types.py): the type
+mapping in README.md and target-supabase/README.md (between `<!-- types:start -->` and
+`<!-- types:end -->`).
 
     .venv/bin/python scripts/generate_docs.py           # rewrite the files
     .venv/bin/python scripts/generate_docs.py --check   # exit 1 when any of them is stale
@@ -25,11 +27,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from target_supabase.column_types import TYPE_TABLE
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PLUGINS = {"tap-intercom": "extractors", "target-supabase": "loaders"}
 SETTINGS_MARKERS = ("<!-- settings:start -->", "<!-- settings:end -->")
 TABLES_MARKERS = ("<!-- tables:start -->", "<!-- tables:end -->")
+TYPES_MARKERS = ("<!-- types:start -->", "<!-- types:end -->")
 COLUMN_ORIGINS = REPO_ROOT / "docs" / "column_origins.yml"
 SQL_HEADER = """\
 -- Every table, index, trigger and RLS setting target-supabase creates for tap-intercom's streams,
@@ -434,6 +438,26 @@ def tables_section(
     ).rstrip()
 
 
+# ---- README: the type mapping ----
+
+
+def describe_json_type(kind: str, detail: str | None) -> str:
+    """A `TYPE_TABLE` key in words: the JSON Schema type with its format or array item type."""
+    if kind == "array":
+        return "`array` of `string`" if detail else "any other `array`"
+    return f"`{kind}`, format `{detail}`" if detail else f"`{kind}`"
+
+
+def types_section() -> str:
+    """The type mapping as a Markdown table, one row per entry of the target's `TYPE_TABLE`."""
+    lines = ["| JSON Schema | PostgreSQL |", "| --- | --- |"]
+    lines += [
+        f"| {describe_json_type(kind, detail)} | `{sql_type}` |"
+        for (kind, detail), sql_type in TYPE_TABLE.items()
+    ]
+    return "\n".join(lines)
+
+
 def expected_files() -> dict[Path, str]:
     abouts = {plugin: about(plugin) for plugin in PLUGINS}
     all_settings = {plugin: settings_of(plugin, info) for plugin, info in abouts.items()}
@@ -443,10 +467,14 @@ def expected_files() -> dict[Path, str]:
         json.loads(catalog_text), ddl, abouts["target-supabase"], origins(COLUMN_ORIGINS)
     )
     meltano_yml, readme = REPO_ROOT / "meltano.yml", REPO_ROOT / "README.md"
+    target_readme = REPO_ROOT / "target-supabase" / "README.md"
+    types = types_section()
     readme_text = updated_readme(readme.read_text(), readme_section(all_settings), SETTINGS_MARKERS)
+    readme_text = updated_readme(readme_text, tables, TABLES_MARKERS)
     return {
         meltano_yml: updated_meltano_yml(meltano_yml.read_text(), abouts),
-        readme: updated_readme(readme_text, tables, TABLES_MARKERS),
+        readme: updated_readme(readme_text, types, TYPES_MARKERS),
+        target_readme: updated_readme(target_readme.read_text(), types, TYPES_MARKERS),
         REPO_ROOT / ".env.example": env_example(all_settings),
         REPO_ROOT / "schemas" / "supabase.sql": ddl,
     }

@@ -10,11 +10,13 @@ from typing import Any
 
 import pytest
 import yaml
+from target_supabase.column_types import TYPE_TABLE
 
 from meltano.project import REPO_ROOT
 
 PLUGINS = {"tap-intercom": "extractors", "target-supabase": "loaders"}
 README_SECTION = ("<!-- settings:start -->", "<!-- settings:end -->")
+TYPES_SECTION = ("<!-- types:start -->", "<!-- types:end -->")
 
 
 def about(plugin: str) -> dict[str, Any]:
@@ -31,8 +33,12 @@ def meltano_plugin(plugin: str) -> dict[str, Any]:
 
 
 def readme_settings_section() -> str:
-    start, end = README_SECTION
-    return (REPO_ROOT / "README.md").read_text().split(start, 1)[1].split(end, 1)[0]
+    return marked_section(REPO_ROOT / "README.md", README_SECTION)
+
+
+def marked_section(path: Path, markers: tuple[str, str]) -> str:
+    start, end = markers
+    return path.read_text().split(start, 1)[1].split(end, 1)[0]
 
 
 def env_var(plugin: str, setting: str) -> str:
@@ -91,3 +97,22 @@ def test_generated_files_are_up_to_date() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("readme", ["README.md", "target-supabase/README.md"])
+def test_the_readme_type_table_is_the_codes_type_table(readme: str) -> None:
+    """Issue 4: the type mapping is one table in code and one table in the README."""
+    rows = marked_section(REPO_ROOT / readme, TYPES_SECTION).strip().splitlines()
+    assert rows[0] == "| JSON Schema | PostgreSQL |"
+    documented = []
+    for row in rows[2:]:
+        json_type, sql_type = (cell.strip() for cell in row.strip("|").split("|"))
+        documented.append((json_type, sql_type.strip("`")))
+    in_code = [(described(kind, detail), sql) for (kind, detail), sql in TYPE_TABLE.items()]
+    assert documented == in_code
+
+
+def described(kind: str, detail: str | None) -> str:
+    if kind == "array":
+        return "`array` of `string`" if detail == "string" else "any other `array`"
+    return f"`{kind}`, format `{detail}`" if detail else f"`{kind}`"
