@@ -118,3 +118,24 @@ def test_hours_back_loads_only_what_changed_in_the_last_hours(
     assert recent != set(live_conversations(fake))
     assert conversation_ids(database_url) == recent
     assert sync_logs(database_url)[-1]["sync_type"] == "incremental"
+
+
+def test_a_one_off_run_with_its_own_state_id_leaves_the_jobs_bookmarks_alone(
+    meltano_project: MeltanoProject, fake: FakeIntercom, database_url: str, plugin_env: dict
+) -> None:
+    """The README runs date ranges (and other one-off runs) with `--state-id-suffix`: their
+    bookmarks are kept apart, and the next scheduled run continues from its own."""
+    job_state_id = "dev:tap-intercom-to-target-supabase"
+    meltano_project.run(*PIPELINE, env=plugin_env)
+    before = meltano_project.run("state", "get", job_state_id, env=plugin_env).stdout
+
+    updated = sorted({conv["updated_at"] for conv in live_conversations(fake).values()})
+    start, end = updated[len(updated) // 2], updated[-1] + 1
+    env = plugin_env | {"TAP_INTERCOM_START_DATE": iso(start), "TAP_INTERCOM_END_DATE": iso(end)}
+    meltano_project.run(*PIPELINE, "--state-id-suffix=backfill", env=env)
+    after = meltano_project.run("state", "get", job_state_id, env=plugin_env).stdout
+    listed = meltano_project.run("state", "list", env=plugin_env).stdout
+
+    assert json.loads(after) == json.loads(before)
+    assert f"{job_state_id}:backfill" in listed
+    assert [log["sync_type"] for log in sync_logs(database_url)] == ["full", "date_range"]
