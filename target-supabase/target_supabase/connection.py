@@ -8,7 +8,7 @@ statements. https://supabase.com/docs/guides/database/connecting-to-postgres
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from typing import Any
 from urllib.parse import quote
@@ -16,6 +16,8 @@ from urllib.parse import quote
 import psycopg2
 import psycopg2.extensions
 from singer_sdk.exceptions import ConfigValidationError
+
+from target_supabase.background import Background
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", ""}
 APPLICATION_NAME = "target-supabase"
@@ -77,12 +79,23 @@ def scrub(text: str, secrets: list[str]) -> str:
 
 
 class Database:
-    """One connection, used one explicit transaction at a time."""
+    """One connection, used one explicit transaction at a time: by jobs handed to `later`, in
+    order, on a worker thread, and by `transaction` callers, once those jobs are done."""
 
     def __init__(self, config: Mapping[str, Any]) -> None:
         self._params = connection_params(config)
         self._secrets = secrets_of(config)
         self._conn: psycopg2.extensions.connection | None = None
+        self._background = Background()
+
+    def later(self, job: Callable[[], None]) -> None:
+        """Run `job` on the worker thread after the jobs before it; raises the failure of an
+        earlier job."""
+        self._background.submit(job)
+
+    def wait(self) -> None:
+        """Return once every job handed to `later` has run; raises the failure of one."""
+        self._background.wait()
 
     def connect(self) -> psycopg2.extensions.connection:
         if self._conn is None or self._conn.closed:
@@ -95,6 +108,7 @@ class Database:
         self, timeout_seconds: int | None = None, what: str = "loading"
     ) -> Iterator[psycopg2.extensions.cursor]:
         """A cursor inside one transaction, committed at the end, rolled back on error."""
+        self.wait()
         conn = self.connect()
         with self.errors_scrubbed(what):
             try:
@@ -121,16 +135,23 @@ class Database:
             raise DatabaseError(msg) from None
 
     def close(self) -> None:
+        self.stop_later_jobs()
         if self._conn is not None and not self._conn.closed:
             self._conn.close()
         self._conn = None
 
     def reset(self) -> None:
         """Forget a broken connection so that the next use opens a new one."""
+        self.stop_later_jobs()
         if self._conn is not None:
             with suppress(psycopg2.Error):
                 self._conn.close()
         self._conn = None
+
+    def stop_later_jobs(self) -> BaseException | None:
+        """Finish the jobs handed to `later` (none after one that failed); return the failure of
+        one, if it was not raised yet."""
+        return self._background.stop()
 
     def _rollback_quietly(self) -> None:
         conn = self._conn

@@ -102,19 +102,14 @@ class ValidatingSink(BatchSink):
     def flush(self) -> None:
         raise NotImplementedError
 
-    def _insert_rejected(self, cur: psycopg2.extensions.cursor) -> None:
+    def _insert_rejected(
+        self, cur: psycopg2.extensions.cursor, rejected: Sequence[tuple[str, str]]
+    ) -> None:
         insert_rejected(
-            cur,
-            self.owner.rejected_table,
-            self.owner.sync_log.row_id,
-            self.stream_name,
-            self.batch.rejected,
+            cur, self.owner.rejected_table, self.owner.sync_log.row_id, self.stream_name, rejected
         )
 
-    def _committed(self, nul_removed: int) -> None:
-        self.owner.sync_log.totals.add(
-            self.stream_name, self.batch_records, len(self.batch.rejected), nul_removed
-        )
+    def _start_next_batch(self) -> None:
         self.batch = Batch()
         self.batch_bytes = 0
         self.batch_records = 0
@@ -189,27 +184,34 @@ class TableSink(ValidatingSink):
         return super().has_work() or self.owner.replacements.has(self.stream_name)
 
     def flush(self) -> None:
+        """Hand the batch to the database's worker thread; the next one starts filling."""
         replacements = self.owner.replacements
         parents = replacements.take(self.stream_name) if self.replace_set else []
+        columns = replacements.parent_columns(self.stream_name) if parents else []
         overwrite = self.owner.needs_truncate(self.spec)
-        timeout = self.settings.statement_timeout_seconds
-        with self.owner.db.transaction(timeout, what=f"loading {self.spec.name}") as cur:
-            if overwrite:
-                truncate(cur, self.spec.ident)
-            if parents:
-                columns = replacements.parent_columns(self.stream_name)
-                delete_children(cur, self.spec.ident, columns, parents)
-            if self.batch_records:
-                load(cur, self.load, self.batch.lines)
-            self._insert_rejected(cur)
         if overwrite:
-            self.owner.truncated(self.spec)
+            self.owner.truncated(self.spec)  # by the first batch's job, before any other
+        batch, records, rejected = self.batch, self.batch_records, len(self.batch.rejected)
         nul_removed = self.encoder.nul_removed + self._nul_stripper.nul_removed
         self.encoder.nul_removed = self._nul_stripper.nul_removed = 0
         self._rows_by_parent = {}
         if self.latest is not None:
             self.latest.clear()
-        self._committed(nul_removed)
+        self._start_next_batch()
+
+        def job() -> None:
+            timeout = self.settings.statement_timeout_seconds
+            with self.owner.db.transaction(timeout, what=f"loading {self.spec.name}") as cur:
+                if overwrite:
+                    truncate(cur, self.spec.ident)
+                if parents:
+                    delete_children(cur, self.spec.ident, columns, parents)
+                if records:
+                    load(cur, self.load, batch.lines)
+                self._insert_rejected(cur, batch.rejected)
+            self.owner.sync_log.totals.add(self.stream_name, records, rejected, nul_removed)
+
+        self.owner.db.later(job)
 
     def _warn_unknown_fields(self, record: dict) -> None:
         for name in record.keys() - self.known_fields - self._warned_fields:
@@ -250,11 +252,13 @@ class SoftDeleteSink(ValidatingSink):
                 soft_delete(cur, table, self.key_columns, self.deleted_at_column, rows)
             elif rows:
                 self._keep_unapplied(rows)
-            self._insert_rejected(cur)
+            self._insert_rejected(cur, self.batch.rejected)
         self._rows = {}
         nul_removed = self._nul_stripper.nul_removed
         self._nul_stripper.nul_removed = 0
-        self._committed(nul_removed)
+        totals = self.owner.sync_log.totals
+        totals.add(self.stream_name, self.batch_records, len(self.batch.rejected), nul_removed)
+        self._start_next_batch()
 
     def _keep_unapplied(self, rows: list[dict[str, Any]]) -> None:
         """No table to mark yet: keep the deletions, as rejected records, rather than lose them."""

@@ -26,7 +26,7 @@ from target_supabase.connection import Database, DatabaseError, scrub, secrets_o
 from target_supabase.ddl import SchemaEvolutionError, preamble_statements, trigger_function
 from target_supabase.loader import delete_children
 from target_supabase.names import fit_identifier, table_name
-from target_supabase.reader import FastSingerReader
+from target_supabase.reader import FastSingerReader, binary_input
 from target_supabase.replaced_sets import PendingReplacements
 from target_supabase.settings import CONFIG_SCHEMA, LoadSettings
 from target_supabase.sink import SoftDeleteSink, TableSink, ValidatingSink
@@ -104,7 +104,7 @@ class TargetSupabase(Target):
     @override  # type: ignore[misc]  # final in the SDK; overridden so failures reach the sync log
     def process_lines(self, file_input: Any) -> Counter[str]:
         with self._failures_recorded():
-            return super().process_lines(file_input)
+            return super().process_lines(binary_input(file_input))
 
     @contextmanager
     def _failures_recorded(self) -> Iterator[None]:
@@ -151,6 +151,7 @@ class TargetSupabase(Target):
     def _finish_run(self) -> None:
         self._start_run(message=False)
         self.checkpoint()
+        self.db.wait()
         for sink in [*self._sinks_to_clear, *self._sinks_active.values()]:
             sink.clean_up()
         status = self.sync_log.marker.final_status(self._received_anything)
@@ -170,6 +171,9 @@ class TargetSupabase(Target):
             return
         self._failure_recorded = True
         message = scrub(str(exc) or type(exc).__name__, self._secrets)
+        unreported = self.db.stop_later_jobs()
+        if unreported is not None and unreported is not exc:
+            self.logger.warning("Loading also failed: %s", scrub(str(unreported), self._secrets))
         self.db.reset()
         try:
             # The row keeps the state of the last committed checkpoint.
@@ -258,15 +262,19 @@ class TargetSupabase(Target):
         return self._rows_since_checkpoint >= rows or elapsed >= seconds
 
     def checkpoint(self) -> None:
-        """Commit everything read so far, then record and emit the latest state."""
+        """Commit everything read so far, then record and emit the latest state (on the
+        database's worker thread, after the batches' commits)."""
         self._drain_everything()
         state = copy.deepcopy(self._latest_state)
+        self.db.later(lambda: self._record_checkpoint(state))
+        self._rows_since_checkpoint = 0
+        self._last_checkpoint = time.monotonic()
+
+    def _record_checkpoint(self, state: Any) -> None:
         self.sync_log.checkpoint(state if state is not None else self._emitted_state)
         if state is not None and state != self._emitted_state:
             self._write_state_message(state)
             self._emitted_state = state
-        self._rows_since_checkpoint = 0
-        self._last_checkpoint = time.monotonic()
 
     def _drain_everything(self) -> None:
         for sink in self._sinks_to_clear:
