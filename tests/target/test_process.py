@@ -164,3 +164,29 @@ def test_a_line_that_is_not_json_fails_the_run_clearly(database_url, tmp_path) -
     [log] = sync_logs(database_url)
     assert log["status"] == "failed"
     assert log["state"] == {"bookmarks": {"n": 1}}
+
+
+def test_a_line_that_is_not_utf8_fails_the_run_clearly_and_keeps_what_came_before(
+    database_url, tmp_path
+) -> None:
+    # Standard input is read as bytes (msgspec decodes UTF-8 itself): a byte sequence that is
+    # not UTF-8 must still end with one clear error, not a traceback from a text decoder.
+    good = as_lines([*SCHEMAS, *conversation_messages(1)]).encode()
+    bad = b'{"type": "RECORD", "stream": "conversations", "record": {"title": "caf\xe9"}}\n'
+    config_file = tmp_path / "target-config.json"
+    config_file.write_text(json.dumps({"database_url": database_url, "batch_max_seconds": 0}))
+    done = subprocess.run(
+        [str(TARGET_BIN), "--config", str(config_file)],
+        input=good + bad,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    stderr = done.stderr.decode()
+    assert done.returncode == 1
+    assert "target-supabase failed: Unable to parse line as JSON" in stderr
+    assert '"title": "caf' in stderr
+    assert "Traceback" not in stderr
+    [log] = sync_logs(database_url)
+    assert (log["status"], log["state"]) == ("failed", {"bookmarks": {"n": 1}})
+    assert len(fetch(database_url, "SELECT * FROM intercom_conversations")) == 1
