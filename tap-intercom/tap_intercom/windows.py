@@ -36,3 +36,10 @@ def run_window(settings: Settings, bookmark: str | None, started_at: int) -> Win
     if bookmark and settings.end_date is None:
         candidates.append(epoch(bookmark) - settings.lookback_seconds)
     return Window(max(candidates) if candidates else None, upper)
+
+
+def leaves_gap(window: Window, bookmark: str | None) -> bool:
+    """True when `window` starts after the bookmark (a later `start_date`, or `hours_back`):
+    moving the bookmark to the end of such a window would claim the records in between, which
+    this run never reads. Such a run keeps the bookmark where it was."""
+    return bool(bookmark) and window.lower is not None and window.lower > epoch(str(bookmark))

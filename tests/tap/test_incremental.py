@@ -100,3 +100,24 @@ def _iso(timestamp: int) -> str:
     from tap_truth import iso
 
     return iso(timestamp)
+
+
+def test_a_window_starting_after_the_bookmark_keeps_the_bookmark(
+    fake: FakeIntercom, tmp_path: Path
+) -> None:
+    # A later start_date (or hours_back) skips what lies between the bookmark and the window:
+    # moving the bookmark past it would make the next incremental run skip it for good.
+    times = sorted(c["updated_at"] for c in fake.truth().conversations.values())
+    bookmark = _iso(times[0])
+    state = {"bookmarks": {"conversations": {"replication_key_value": bookmark}}}
+    config = config_for(fake, lookback_minutes=0)
+
+    later = run_tap(tmp_path / "later", {**config, "start_date": _iso(times[20])}, state)
+
+    assert {r["updated_at"] >= _iso(times[20]) for r in later.records["conversations"]} == {True}
+    kept = later.states[-1]["bookmarks"]["conversations"]["replication_key_value"]
+    assert kept == bookmark
+    assert "the bookmark stays at" in later.stderr
+    following = run_tap(tmp_path / "next", config, later.states[-1])
+    between = {cid for cid, c in fake.truth().conversations.items() if c["updated_at"] < times[20]}
+    assert between <= {r["conversation_id"] for r in following.records["conversations"]}

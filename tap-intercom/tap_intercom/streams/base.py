@@ -10,8 +10,8 @@ from singer_sdk import Stream
 from typing_extensions import override
 
 from tap_intercom.schema_files import load_schema
-from tap_intercom.timestamps import parse_iso
-from tap_intercom.windows import Window, run_window
+from tap_intercom.timestamps import parse_iso, to_iso
+from tap_intercom.windows import Window, leaves_gap, run_window
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context, Record
@@ -40,6 +40,8 @@ class IntercomStream(Stream):
         self.search_position: str | None = None
         # The highest replication value written since the last checkpoint.
         self._pending: dict[str, Any] | None = None
+        # Set by `window`: this run's window starts after the bookmark, which must stay put.
+        self._keeps_bookmark = False
 
     @property
     def runtime(self) -> Runtime:
@@ -60,7 +62,18 @@ class IntercomStream(Stream):
     def window(self) -> Window:
         """This run's updated_at window; call before the first record (bookmarks move later)."""
         bookmark = self.stream_state.get("replication_key_value")
-        return run_window(self.runtime.settings, bookmark, self.runtime.started_epoch)
+        window = run_window(self.runtime.settings, bookmark, self.runtime.started_epoch)
+        if leaves_gap(window, bookmark) and not self._keeps_bookmark:
+            self._keeps_bookmark = True
+            self.logger.warning(
+                "%s: this run reads from %s, after the bookmark %s; the bookmark stays at %s "
+                "so that the next incremental run still reads what lies between",
+                self.name,
+                to_iso(window.lower),
+                bookmark,
+                bookmark,
+            )
+        return window
 
     def checkpoint(self) -> None:
         """Move the bookmark over the records written so far and write STATE.
@@ -78,7 +91,7 @@ class IntercomStream(Stream):
     def _increment_stream_state(
         self, latest_record: Record, *, context: Context | None = None
     ) -> None:
-        if not self.replication_key:
+        if not self.replication_key or self._keeps_bookmark:
             return
         # A record fetched after it was listed may carry a newer updated_at than the listing (it
         # changed mid-run); the bookmark follows the listing, or records listed between the two
