@@ -48,8 +48,8 @@ class Batch:
 
 
 class CopySource:
-    """The batch's lines as the file `copy_expert` reads, one chunk at a time: no second copy
-    of the whole batch in memory."""
+    """The batch's lines (without line ends) as the file `copy_expert` reads, one chunk at a
+    time: no second copy of the whole batch in memory."""
 
     def __init__(self, lines: Sequence[str | None]) -> None:
         self._lines = (line for line in lines if line is not None)
@@ -59,13 +59,17 @@ class CopySource:
         total = 0
         for line in self._lines:
             parts.append(line)
-            total += len(line)
+            total += len(line) + 1
             if 0 <= size <= total:
                 break
-        return "".join(parts).encode()
+        if not parts:
+            return b""
+        parts.append("")  # the last line's end
+        return "\n".join(parts).encode()
 
     def readline(self, size: int = -1) -> bytes:
-        return next(self._lines, "").encode()
+        line = next(self._lines, None)
+        return b"" if line is None else (line + "\n").encode()
 
 
 def load(cur: psycopg2.extensions.cursor, target: TableLoad, lines: Sequence[str | None]) -> None:
