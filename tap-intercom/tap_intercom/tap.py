@@ -51,6 +51,14 @@ class TapIntercom(Tap):
     package_name = "tap-intercom-supabase"  # the distribution (tap-intercom/pyproject.toml)
     config_jsonschema = CONFIG_SCHEMA
 
+    @property
+    def _env_var_config(self) -> dict[str, Any]:
+        """TAP_INTERCOM_* variables (`--config ENV`), `number` settings included: the SDK
+        leaves those as strings, e.g. TAP_INTERCOM_REQUEST_TIMEOUT=30."""
+        from tap_intercom.connection_check import env_config  # imports this module
+
+        return env_config()
+
     @override
     def discover_streams(self) -> list[Stream]:
         return [stream_type(self) for stream_type in STREAM_TYPES]

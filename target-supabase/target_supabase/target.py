@@ -92,6 +92,14 @@ class TargetSupabase(Target):
         self._received_anything = False
         self._plain_sink_cache: dict[str, ValidatingSink] | None = None
 
+    @property
+    def _env_var_config(self) -> dict[str, Any]:
+        """TARGET_SUPABASE_* variables (`--config ENV`), `number` settings included: the SDK
+        leaves those as strings, e.g. TARGET_SUPABASE_BATCH_MAX_SECONDS=10."""
+        from target_supabase.ops.config import env_config  # imports this module
+
+        return env_config()
+
     # --- the run ---
 
     @override  # type: ignore[misc]  # final in the SDK

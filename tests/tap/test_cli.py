@@ -105,3 +105,22 @@ def _read_all(descriptor: int) -> str:
         chunks.append(chunk)
     os.close(descriptor)
     return b"".join(chunks).decode(errors="replace")
+
+
+def test_config_env_reads_number_settings(fake_intercom, tmp_path) -> None:
+    # The SDK leaves `number` settings from the environment as strings; Meltano and the README's
+    # `--config ENV` set them that way (TAP_INTERCOM_REQUEST_TIMEOUT=30).
+    fake = fake_intercom(seed=3, conversations=2)
+    env = {
+        **os.environ,
+        "TAP_INTERCOM_ACCESS_TOKEN": fake.token,
+        "TAP_INTERCOM_API_URL": fake.url,
+        "TAP_INTERCOM_REQUEST_TIMEOUT": "30",
+        "TAP_INTERCOM_MAX_WORKERS": "2",
+    }
+    done = subprocess.run(
+        [str(TAP), "--config", "ENV"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    conversations = [m for m in parse_messages(done.stdout) if m.get("stream") == "conversations"]
+    assert len([m for m in conversations if m["type"] == "RECORD"]) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import threading
@@ -190,3 +191,23 @@ def test_a_line_that_is_not_utf8_fails_the_run_clearly_and_keeps_what_came_befor
     [log] = sync_logs(database_url)
     assert (log["status"], log["state"]) == ("failed", {"bookmarks": {"n": 1}})
     assert len(fetch(database_url, "SELECT * FROM intercom_conversations")) == 1
+
+
+def test_config_env_reads_number_settings(database_url, tmp_path) -> None:
+    # The SDK leaves `number` settings from the environment as strings ('10' is not a number).
+    env = {
+        **os.environ,
+        "TARGET_SUPABASE_DATABASE_URL": database_url,
+        "TARGET_SUPABASE_BATCH_MAX_SECONDS": "10",
+    }
+    done = subprocess.run(
+        [str(TARGET_BIN), "--config", "ENV"],
+        input=as_lines([*SCHEMAS, *conversation_messages(1), *conversation_messages(2)]),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert len(fetch(database_url, "SELECT * FROM intercom_conversations")) == 2
