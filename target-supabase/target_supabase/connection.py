@@ -21,6 +21,7 @@ from target_supabase.background import Background
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", ""}
 APPLICATION_NAME = "target-supabase"
+CONNECT_TIMEOUT_SECONDS = 30
 _MASK = "********"
 # libpq and psycopg2 echo connection strings in some errors: password=... or scheme://user:pw@host
 _PASSWORD_PATTERNS = (
@@ -33,8 +34,14 @@ class DatabaseError(RuntimeError):
     """A database failure, its message already free of secrets."""
 
 
-def connection_params(config: Mapping[str, Any]) -> dict[str, Any]:
-    """libpq keyword parameters from `database_url` or host/port/user/password/database."""
+def connection_params(
+    config: Mapping[str, Any], connect_timeout: int = CONNECT_TIMEOUT_SECONDS
+) -> dict[str, Any]:
+    """libpq keyword parameters from `database_url` or host/port/user/password/database.
+
+    Without a `connect_timeout` (in the URL), libpq waits as long as the operating system does
+    for a blocked port: about two minutes on Linux.
+    """
     if config.get("database_url"):
         params: dict[str, Any] = psycopg2.extensions.parse_dsn(config["database_url"])
     else:
@@ -53,6 +60,7 @@ def connection_params(config: Mapping[str, Any]) -> dict[str, Any]:
     elif "sslmode" not in params and not is_local(params.get("host", "")):
         params["sslmode"] = "require"
     params.setdefault("application_name", APPLICATION_NAME)
+    params.setdefault("connect_timeout", connect_timeout)
     return params
 
 

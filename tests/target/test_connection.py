@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import socket
 import threading
+import time
 
 import psycopg2
 import pytest
@@ -64,3 +66,19 @@ def test_a_batch_waiting_longer_than_the_statement_timeout_fails(target_config) 
     finally:
         release.set()
         holder.join()
+
+
+def test_a_server_that_never_answers_fails_within_the_connect_timeout() -> None:
+    # The port accepts connections (the kernel's backlog) but nothing ever answers: without a
+    # connect_timeout libpq would wait as long as the operating system does.
+    assert connection_params({"host": "db.abc.supabase.co"})["connect_timeout"] == 30
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        port = silent.getsockname()[1]
+        url = f"postgresql://postgres:hunter2@127.0.0.1:{port}/postgres?connect_timeout=2"
+        started = time.monotonic()
+        with pytest.raises(DatabaseError, match="connecting to the database") as failure:
+            run_in_process({"database_url": url}, [CONVERSATIONS, conversation("1", 1)])
+        assert time.monotonic() - started < 20
+    assert "hunter2" not in str(failure.value)

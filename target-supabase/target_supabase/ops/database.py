@@ -15,8 +15,7 @@ APPLICATION_NAME = "target-supabase-ops"
 
 def params(config: Mapping[str, Any]) -> dict[str, Any]:
     """The target's own connection parameters (sslmode `require` unless local)."""
-    found = connection.connection_params(config)
-    found.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+    found = connection.connection_params(config, CONNECT_TIMEOUT_SECONDS)
     found["application_name"] = APPLICATION_NAME
     return found
 
