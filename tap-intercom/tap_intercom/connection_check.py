@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from dotenv import find_dotenv, load_dotenv
 from singer_sdk.configuration._dict_config import parse_environment_config
 from singer_sdk.exceptions import ConfigValidationError
 
@@ -211,6 +212,9 @@ def load_config(config_args: Sequence[str]) -> dict[str, Any]:
     """Config files merged in order, then TAP_INTERCOM_* variables when `ENV` is given (the
     SDK's `--config ENV` convention, via the tap's own config loading), then the
     INTERCOM_ACCESS_TOKEN fallback."""
+    # The project folder's .env, as Meltano reads it (variables already set win): it may hold
+    # INTERCOM_ACCESS_TOKEN or TAP_INTERCOM_* settings.
+    load_dotenv(find_dotenv(usecwd=True), override=False)
     config: dict[str, Any] = {}
     for path in config_args:
         if path != "ENV":

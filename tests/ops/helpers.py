@@ -21,7 +21,11 @@ def write_config(directory: Path, name: str, config: Mapping[str, Any]) -> Path:
 
 
 def run_module(
-    module: str, *args: str, env: Mapping[str, str] | None = None, stdin: str | None = None
+    module: str,
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    stdin: str | None = None,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run `python -m module args...` with a clean plugin environment plus `env`."""
     base = {
@@ -34,6 +38,7 @@ def run_module(
         [sys.executable, "-m", module, *args],
         env={**base, **(env or {})},
         input=stdin,
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=120,

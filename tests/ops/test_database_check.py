@@ -174,3 +174,13 @@ def test_port_6543_is_recognised_as_the_transaction_pooler() -> None:
 
     assert result.status == "WARN"
     assert "transaction pooler: supported" in result.message
+
+
+def test_supabase_db_url_in_the_project_folders_env_file_is_found(
+    database_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text(f"SUPABASE_DB_URL={database_url}\n")
+    done = run_module(OPS_MODULE, "check", "--config", "ENV", cwd=tmp_path)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Database: ready" in done.stdout

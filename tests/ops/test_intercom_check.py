@@ -150,3 +150,15 @@ def test_cross_field_rules_of_the_tap_apply(tmp_path: Path, fake: FakeIntercom) 
 
     assert code == 1
     assert "[FAIL] intercom settings: end_date" in output
+
+
+def test_the_token_in_the_project_folders_env_file_is_found(
+    tmp_path: Path, fake: FakeIntercom
+) -> None:
+    (tmp_path / ".env").write_text(f"INTERCOM_ACCESS_TOKEN={TOKEN}\n")
+    path = write_config(tmp_path, "tap.json", {"api_url": fake.url})
+    done = run_module(CHECK_MODULE, "--config", str(path), cwd=tmp_path)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Intercom: ready" in done.stdout
+    assert TOKEN not in done.stdout + done.stderr

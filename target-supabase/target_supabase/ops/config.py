@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from dotenv import find_dotenv, load_dotenv
 from singer_sdk.configuration._dict_config import parse_environment_config
 from singer_sdk.exceptions import ConfigValidationError
 
@@ -25,15 +26,18 @@ def load_config(config_args: Sequence[str]) -> tuple[dict[str, Any], list[str]]:
     """The config with the schema's defaults, and the target's validation errors (if any)."""
     from target_supabase.target import TargetSupabase
 
+    # The project folder's .env, as Meltano reads it (variables already set win): it may hold
+    # SUPABASE_DB_URL or TARGET_SUPABASE_* settings.
+    load_dotenv(find_dotenv(usecwd=True), override=False)
     config: dict[str, Any] = {}
     for path in config_args:
         if path != "ENV":
             config |= read_json(path)
-    parse_env = "ENV" in config_args
-    if not has_connection(config, parse_env) and os.environ.get(DATABASE_URL_FALLBACK_ENV):
-        config["database_url"] = os.environ[DATABASE_URL_FALLBACK_ENV]
-    if parse_env:
+    if "ENV" in config_args:
         config |= env_config()
+    has_connection = any(config.get(name) for name in CONNECTION_SETTINGS)
+    if not has_connection and os.environ.get(DATABASE_URL_FALLBACK_ENV):
+        config["database_url"] = os.environ[DATABASE_URL_FALLBACK_ENV]
     try:
         target = TargetSupabase(config=config, validate_config=True)
     except ConfigValidationError as error:
@@ -70,10 +74,3 @@ def read_json(path: str) -> dict[str, Any]:
         msg = f"{path} is not a JSON object of settings"
         raise ValueError(msg)
     return found
-
-
-def has_connection(config: dict[str, Any], parse_env: bool) -> bool:
-    if any(config.get(name) for name in CONNECTION_SETTINGS):
-        return True
-    names = (f"TARGET_SUPABASE_{name.upper()}" for name in CONNECTION_SETTINGS)
-    return parse_env and any(os.environ.get(name) for name in names)
