@@ -19,6 +19,8 @@ ensure_system_packages() {
   have_postgres_binaries || missing+=(postgresql)
   command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
   command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
+  # Debian and Ubuntu ship Python's venv module (ensurepip) in a separate package.
+  "$(find_python)" -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
