@@ -10,6 +10,7 @@ from psycopg2 import sql
 from target_supabase.connection import Database
 from target_supabase.ddl import (
     TRIGGER_NAME,
+    UPDATE_TRIGGER_NAME,
     SchemaEvolutionError,
     TableExtras,
     create_table_statements,
@@ -18,7 +19,7 @@ from target_supabase.ddl import (
 )
 from target_supabase.settings import LoadSettings
 from target_supabase.sqltext import render
-from target_supabase.table_spec import TableSpec
+from target_supabase.table_spec import SYNCED_AT, TableSpec
 
 # format_type() spellings → the names of column_types.TYPE_TABLE, for comparing types.
 _ALIASES = {
@@ -85,16 +86,22 @@ def ensure_table(db: Database, spec: TableSpec, settings: LoadSettings) -> dict[
 def existing_extras(cur: psycopg2.extensions.cursor, spec: TableSpec) -> TableExtras:
     cur.execute(
         "SELECT c.relrowsecurity, "
-        "EXISTS (SELECT 1 FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = %s), "
         "ARRAY(SELECT i.relname::text FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
-        "      WHERE x.indrelid = c.oid) "
+        "      WHERE x.indrelid = c.oid), "
+        # Both triggers with their WHEN clause, and the column's default (older versions of
+        # the target made one unconditional trigger and no default).
+        "(SELECT count(*) FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgqual IS NOT NULL "
+        "   AND t.tgname IN (%s, %s)) = 2 "
+        "AND EXISTS (SELECT 1 FROM pg_attrdef d JOIN pg_attribute a "
+        "   ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+        "   WHERE d.adrelid = c.oid AND a.attname = %s) "
         "FROM pg_class c WHERE c.oid = to_regclass(%s)",
-        (TRIGGER_NAME, render(spec.ident)),
+        (TRIGGER_NAME, UPDATE_TRIGGER_NAME, SYNCED_AT, render(spec.ident)),
     )
     row = cur.fetchone()
     if row is None:
         return TableExtras()
-    return TableExtras(indexes=frozenset(row[2]), synced_at_trigger=row[1], rls=row[0])
+    return TableExtras(indexes=frozenset(row[1]), synced_at_current=row[2], rls=row[0])
 
 
 def _check_primary_key(spec: TableSpec, existing: tuple[str, ...]) -> None:

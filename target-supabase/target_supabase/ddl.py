@@ -15,9 +15,17 @@ from target_supabase.column_types import can_store, widening_using
 from target_supabase.names import fit_identifier
 from target_supabase.settings import LoadSettings
 from target_supabase.support_tables import support_table_specs
-from target_supabase.table_spec import SYNCED_AT, Column, StreamShape, TableSpec, stream_table_spec
+from target_supabase.table_spec import (
+    SYNCED_AT,
+    SYNCED_AT_DEFAULT,
+    Column,
+    StreamShape,
+    TableSpec,
+    stream_table_spec,
+)
 
 TRIGGER_NAME = "set_synced_at"
+UPDATE_TRIGGER_NAME = "set_synced_at_on_update"
 
 
 class SchemaEvolutionError(RuntimeError):
@@ -67,7 +75,8 @@ class TableExtras:
     """What an existing table already has, so that no lock is taken for nothing."""
 
     indexes: frozenset[str] = frozenset()
-    synced_at_trigger: bool = False
+    # The `_synced_at` default and both triggers, in their current form.
+    synced_at_current: bool = False
     rls: bool = False
 
 
@@ -78,7 +87,9 @@ def index_name(spec: TableSpec, column: str) -> str:
 def table_extras_statements(
     spec: TableSpec, settings: LoadSettings, present: TableExtras | None = None
 ) -> list[sql.Composable]:
-    """Indexes, the `_synced_at` trigger and RLS of a table, less what is `present`."""
+    """Indexes, the `_synced_at` triggers and RLS of a table, less what is `present` (None for
+    a table created by the statements before these)."""
+    upgrading = present is not None
     present = present or TableExtras()
     statements: list[sql.Composable] = [
         sql.SQL("CREATE INDEX IF NOT EXISTS {} ON {} ({})").format(
@@ -87,16 +98,40 @@ def table_extras_statements(
         for column in spec.indexes
         if index_name(spec, column) not in present.indexes
     ]
-    if spec.synced_at and not present.synced_at_trigger:
-        statements.append(
-            sql.SQL(
-                "CREATE OR REPLACE TRIGGER {} BEFORE INSERT OR UPDATE ON {} "
-                "FOR EACH ROW EXECUTE FUNCTION {}()"
-            ).format(sql.Identifier(TRIGGER_NAME), spec.ident, trigger_function(settings))
-        )
+    if spec.synced_at and not present.synced_at_current:
+        statements += synced_at_statements(spec, settings, upgrade=upgrading)
     if spec.rls and not present.rls:
         # Supabase's linter: rls_disabled_in_public. No policies: anon/authenticated see nothing.
         statements.append(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(spec.ident))
+    return statements
+
+
+def synced_at_statements(
+    spec: TableSpec, settings: LoadSettings, upgrade: bool
+) -> list[sql.Composable]:
+    """`_synced_at` is kept current for every writer: the target's own rows get it from the
+    column default (inserts) and the merge (updates); other inserts and updates that leave it
+    unset or unchanged get it from the triggers. The WHEN clauses keep PL/pgSQL out of the
+    target's loads: a trigger call per row cost about 8 us, a third of an insert's server time
+    (140,000 rows with three indexes: 3.6 s with the unconditional trigger, 2.4 s without)."""
+    column, function = sql.Identifier(SYNCED_AT), trigger_function(settings)
+    statements: list[sql.Composable] = []
+    if upgrade:
+        statements.append(
+            sql.SQL("ALTER TABLE {} ALTER COLUMN {} SET {}").format(
+                spec.ident, column, sql.SQL(SYNCED_AT_DEFAULT)
+            )
+        )
+    statements += [
+        sql.SQL(
+            "CREATE OR REPLACE TRIGGER {} BEFORE INSERT ON {} FOR EACH ROW "
+            "WHEN (NEW.{} IS NULL) EXECUTE FUNCTION {}()"
+        ).format(sql.Identifier(TRIGGER_NAME), spec.ident, column, function),
+        sql.SQL(
+            "CREATE OR REPLACE TRIGGER {} BEFORE UPDATE ON {} FOR EACH ROW "
+            "WHEN (NEW.{} IS NOT DISTINCT FROM OLD.{}) EXECUTE FUNCTION {}()"
+        ).format(sql.Identifier(UPDATE_TRIGGER_NAME), spec.ident, column, column, function),
+    ]
     return statements
 
 

@@ -18,6 +18,7 @@ from psycopg2.extras import execute_values
 from target_supabase.column_types import TYPE_TABLE
 from target_supabase.encoding import dump_json
 from target_supabase.sqltext import render
+from target_supabase.table_spec import SYNCED_AT
 
 STAGE = sql.Identifier("_target_supabase_stage")
 EQUALITY_TYPES = set(TYPE_TABLE.values())
@@ -100,21 +101,25 @@ def _on_conflict(target: TableLoad) -> sql.Composable:
     updated = [name for name in target.columns if name not in target.primary_key]
     if not updated:
         return sql.SQL("DO NOTHING")
-    assignments = sql.SQL(", ").join(
+    assignments = [
         sql.SQL("{} = EXCLUDED.{}").format(sql.Identifier(name), sql.Identifier(name))
         for name in updated
-    )
+    ]
+    if SYNCED_AT in target.column_types and SYNCED_AT not in target.columns:
+        # Set here rather than by the update trigger (see ddl.synced_at_statements).
+        assignments.append(sql.SQL("{} = now()").format(sql.Identifier(SYNCED_AT)))
     # Unchanged rows are not rewritten: no dead tuple, no WAL, `_synced_at` keeps the time
     # of the last change.
     changed = sql.SQL("({}) IS DISTINCT FROM ({})").format(
         _comparable(target, updated, "t"), _comparable(target, updated, "excluded")
     )
+    assigned = sql.SQL(", ").join(assignments)
     if not target.replication_column:
-        return sql.SQL("DO UPDATE SET {} WHERE {}").format(assignments, changed)
+        return sql.SQL("DO UPDATE SET {} WHERE {}").format(assigned, changed)
     # A row is never overwritten by an older version of itself.
     rk = sql.Identifier(target.replication_column)
     newer = sql.SQL("(t.{rk} IS NULL OR EXCLUDED.{rk} >= t.{rk})").format(rk=rk)
-    return sql.SQL("DO UPDATE SET {} WHERE {} AND {}").format(assignments, newer, changed)
+    return sql.SQL("DO UPDATE SET {} WHERE {} AND {}").format(assigned, newer, changed)
 
 
 def _comparable(target: TableLoad, names: Sequence[str], alias: str) -> sql.Composable:

@@ -13,6 +13,9 @@ from target_supabase.names import fit_identifier, table_name
 from target_supabase.settings import LoadSettings
 
 SYNCED_AT = "_synced_at"
+# Rows the target inserts get their `_synced_at` from this default, and rows it updates from the
+# merge itself: the triggers (ddl.py) then have nothing to do for them.
+SYNCED_AT_DEFAULT = "DEFAULT now()"
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def stream_table_spec(shape: StreamShape, settings: LoadSettings) -> TableSpec:
         if fit_identifier(extra) not in present:
             columns.append(Column(fit_identifier(extra), "timestamptz"))
     if SYNCED_AT not in present:
-        columns.append(Column(SYNCED_AT, "timestamptz"))
+        columns.append(Column(SYNCED_AT, "timestamptz", extra=SYNCED_AT_DEFAULT))
     # Append-only keeps every version of a row: no primary key to conflict on.
     keyed = settings.load_method != "append-only"
     primary_key = tuple(fit_identifier(key) for key in shape.key_properties if keyed)

@@ -139,6 +139,57 @@ def test_synced_at_is_set_by_the_trigger(target_config, database_url, batch_size
     assert after > before
 
 
+def test_synced_at_is_kept_current_for_other_writers_too(target_config, database_url) -> None:
+    run_in_process(target_config, [CONVERSATIONS, conversation("1", 1)])
+    fetch_none(database_url, "UPDATE intercom_conversations SET _synced_at = '2000-01-01'")
+    fetch_none(database_url, "INSERT INTO intercom_conversations (conversation_id) VALUES ('2')")
+    fetch_none(database_url, "UPDATE intercom_conversations SET title = 'edited' WHERE true")
+    query = (
+        "SELECT conversation_id, _synced_at > now() - interval '1 hour' "
+        "FROM intercom_conversations ORDER BY 1"
+    )
+    # The manual insert and the update that left `_synced_at` alone: both set by the triggers.
+    assert fetch(database_url, query) == [
+        ("1", True),
+        ("2", True),
+    ]
+
+
+def test_tables_from_older_versions_get_the_current_synced_at_triggers(
+    target_config, database_url
+) -> None:
+    # What earlier versions created: one unconditional trigger, no default.
+    fetch_none(
+        database_url,
+        "CREATE FUNCTION public.intercom_set_synced_at() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$ BEGIN NEW._synced_at := now(); RETURN NEW; END $$; "
+        "CREATE TABLE intercom_tags (tag_id text PRIMARY KEY, type text, name text, "
+        "_synced_at timestamptz); "
+        "CREATE TRIGGER set_synced_at BEFORE INSERT OR UPDATE ON intercom_tags "
+        "FOR EACH ROW EXECUTE FUNCTION public.intercom_set_synced_at()",
+    )
+    tags = schema_message(
+        "tags", {"tag_id": {"type": "string"}, "name": {"type": "string"}}, keys=["tag_id"]
+    )
+    run_in_process(target_config, [tags, record("tags", tag_id="1", name="vip")])
+    triggers = fetch(
+        database_url,
+        "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger "
+        "WHERE tgrelid = 'intercom_tags'::regclass ORDER BY 1",
+    )
+    assert [name for name, _ in triggers] == ["set_synced_at", "set_synced_at_on_update"]
+    assert all(" WHEN " in definition for _, definition in triggers)
+    default = fetch(
+        database_url,
+        "SELECT column_default FROM information_schema.columns "
+        "WHERE table_name = 'intercom_tags' AND column_name = '_synced_at'",
+    )
+    assert default == [("now()",)]
+    assert fetch(database_url, "SELECT name, _synced_at IS NOT NULL FROM intercom_tags") == [
+        ("vip", True)
+    ]
+
+
 def fetch_none(url: str, statement: str) -> None:
     import psycopg2
 
