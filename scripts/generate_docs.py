@@ -7,7 +7,8 @@ with default settings: `schemas/supabase.sql`. From that SQL, the tap's catalog 
 docs/column_origins.yml: the tables and columns in README.md (between `<!-- tables:start -->` and
 `<!-- tables:end -->`). From the target's `TYPE_TABLE` (target_supabase/column_types.py): the type
 mapping in README.md and target-supabase/README.md (between `<!-- types:start -->` and
-`<!-- types:end -->`).
+`<!-- types:end -->`). From bench/RESULTS.md's summary (written by `bash bench/run.sh`): the
+measured numbers in README.md (between `<!-- bench:start -->` and `<!-- bench:end -->`).
 
     .venv/bin/python scripts/generate_docs.py           # rewrite the files
     .venv/bin/python scripts/generate_docs.py --check   # exit 1 when any of them is stale
@@ -34,6 +35,9 @@ PLUGINS = {"tap-intercom": "extractors", "target-supabase": "loaders"}
 SETTINGS_MARKERS = ("<!-- settings:start -->", "<!-- settings:end -->")
 TABLES_MARKERS = ("<!-- tables:start -->", "<!-- tables:end -->")
 TYPES_MARKERS = ("<!-- types:start -->", "<!-- types:end -->")
+BENCH_MARKERS = ("<!-- bench:start -->", "<!-- bench:end -->")
+BENCH_SUMMARY_MARKERS = ("<!-- summary:start -->", "<!-- summary:end -->")
+BENCH_RESULTS = REPO_ROOT / "bench" / "RESULTS.md"
 COLUMN_ORIGINS = REPO_ROOT / "docs" / "column_origins.yml"
 SQL_HEADER = """\
 -- Every table, index, trigger and RLS setting target-supabase creates for tap-intercom's streams,
@@ -226,7 +230,11 @@ CREATE_TABLE = re.compile(r'^CREATE TABLE IF NOT EXISTS "[^"]+"\."([^"]+)" \((.*
 CREATE_INDEX = re.compile(
     r'^CREATE INDEX IF NOT EXISTS "[^"]+" ON "[^"]+"\."([^"]+)" \((.*)\);$', re.M
 )
-SYNCED_AT = ("_synced_at", "set by the target's trigger whenever the row is inserted or updated")
+SYNCED_AT = (
+    "_synced_at",
+    "when the row was last inserted or changed (set by the target; triggers set it for other "
+    "writers)",
+)
 
 
 @dataclass(frozen=True)
@@ -460,6 +468,21 @@ def types_section() -> str:
     return "\n".join(lines)
 
 
+def bench_section() -> str:
+    """The goals and their measured values, from the last full benchmark run."""
+    if not BENCH_RESULTS.exists():
+        return "No benchmark has been run yet: `bash bench/run.sh` writes bench/RESULTS.md."
+    start, end = BENCH_SUMMARY_MARKERS
+    text = BENCH_RESULTS.read_text()
+    if start not in text:
+        return "bench/RESULTS.md has no summary: run `bash bench/run.sh` again."
+    summary = text.split(start, 1)[1].split(end, 1)[0].strip()
+    return (
+        "Copied from [bench/RESULTS.md](bench/RESULTS.md) by `scripts/generate_docs.py`; the "
+        "goals are issue 7's.\n\n" + summary
+    )
+
+
 def expected_files() -> dict[Path, str]:
     abouts = {plugin: about(plugin) for plugin in PLUGINS}
     all_settings = {plugin: settings_of(plugin, info) for plugin, info in abouts.items()}
@@ -473,6 +496,7 @@ def expected_files() -> dict[Path, str]:
     types = types_section()
     readme_text = updated_readme(readme.read_text(), readme_section(all_settings), SETTINGS_MARKERS)
     readme_text = updated_readme(readme_text, tables, TABLES_MARKERS)
+    readme_text = updated_readme(readme_text, bench_section(), BENCH_MARKERS)
     return {
         meltano_yml: updated_meltano_yml(meltano_yml.read_text(), abouts),
         readme: updated_readme(readme_text, types, TYPES_MARKERS),

@@ -17,6 +17,8 @@ OURS_TAP = "tap-intercom"
 PEER_TAP = "singer-io tap-intercom"
 TARGET_RSS_GOAL_MB = 250
 TAP_RSS_GOAL_MB = 200
+SUMMARY_START = "<!-- summary:start -->"
+SUMMARY_END = "<!-- summary:end -->"
 
 Run = TypeVar("Run", LoadRun, ExtractRun)
 
@@ -140,6 +142,10 @@ def load_ratios(runs: list[LoadRun], growth_runs: list[LoadRun]) -> list[str]:
         "runs made minutes apart, under similar load.",
         "",
     ]
+    return [*lines, "", *load_goals(runs, growth_runs), ""]
+
+
+def load_goals(runs: list[LoadRun], growth_runs: list[LoadRun]) -> list[str]:
     first = PHASES[0]
     ours = spread(load_group(runs, OURS_TARGET, first), lambda r: r.rows_per_second)
     defaults = spread(
@@ -149,8 +155,7 @@ def load_ratios(runs: list[LoadRun], growth_runs: list[LoadRun]) -> list[str]:
     ours_all = [r for r in [*runs, *growth_runs] if r.contender == OURS_TARGET]
     rss = spread(ours_all, lambda r: r.measured.peak_rss_mb)
     vs_defaults, vs_limit = ratio(ours, defaults), ratio(ours, limit)
-    lines += [
-        "",
+    return [
         f"- Goal ≥ 6x target-postgres defaults (first load): "
         f"{show_ratio(vs_defaults)} → {verdict(None if vs_defaults is None else vs_defaults >= 6)}",
         f"- Goal ≥ 40% of the psql limit (first load): {show_ratio(vs_limit, as_percent=True)} → "
@@ -158,9 +163,7 @@ def load_ratios(runs: list[LoadRun], growth_runs: list[LoadRun]) -> list[str]:
         f"- Goal peak RSS < {TARGET_RSS_GOAL_MB} MB: highest {show_max(rss)} → "
         f"{verdict(None if rss is None else rss.high < TARGET_RSS_GOAL_MB)} "
         "(every run, growth included)",
-        "",
     ]
-    return lines
 
 
 def paired_ratios(runs: list[LoadRun], peer: str, phase: str) -> Spread | None:
@@ -386,6 +389,29 @@ def growth_extract_rows(runs: list[ExtractRun]) -> list[list[str]]:
 # Whole document
 
 
+def summary_section(results: BenchResults) -> list[str]:
+    """The goals, between markers that scripts/generate_docs.py copies into the README."""
+    machine = results.machine
+    goals = []
+    if results.load_runs:
+        goals += load_goals(results.load_runs, results.growth_load_runs)
+    if results.extract_runs:
+        goals += extract_goals(results)
+    return [
+        "## Summary",
+        "",
+        SUMMARY_START,
+        f"Measured {results.started_at} UTC on {machine.get('cores', '?')} cores "
+        f"({machine.get('cpu', '?')}, {machine.get('memory', '?')} of memory) with "
+        f"`{results.command}`; medians of {results.settings.repeats} runs per contender, "
+        "peers run side by side on the same data.",
+        "",
+        *goals,
+        SUMMARY_END,
+        "",
+    ]
+
+
 def header_section(results: BenchResults) -> list[str]:
     s = results.settings
     lines = [
@@ -460,6 +486,7 @@ def notes_section(results: BenchResults) -> list[str]:
 def render(results: BenchResults) -> str:
     sections = [
         header_section(results),
+        summary_section(results),
         load_section(results),
         extract_section(results),
         growth_section(results),

@@ -80,6 +80,12 @@ def test_one_command_writes_results_for_every_part(tmp_path: Path) -> None:
     raw = json.loads(results.with_suffix(".json").read_text())
     for heading in ("## Loading", "## Extracting", "## Growth", "### Ratios and goals"):
         assert heading in text
+    # The summary the README quotes (scripts/generate_docs.py): every goal, with a verdict.
+    summary = text.split("<!-- summary:start -->")[1].split("<!-- summary:end -->")[0]
+    goals = [line for line in summary.splitlines() if line.startswith("- Goal")]
+    assert len(goals) == 6
+    verdicts = ("→ **met**", "→ **not met**", "→ not measured")
+    assert all(any(verdict in line for verdict in verdicts) for line in goals), goals
     limit_runs = [run for run in raw["load_runs"] if run["contender"] == "psql limit"]
     assert [run["phase"] for run in limit_runs] == ["first load", "second load"]
     for run in limit_runs:
