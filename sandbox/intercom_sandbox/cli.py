@@ -21,7 +21,8 @@ def add_fake_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=1)
     for name, default in (("conversations", 500), ("contacts", 800), ("companies", 50),
                           ("tickets", 40), ("admins", 8), ("teams", 3), ("tags", 12),
-                          ("segments", 4), ("huge-conversations", 2)):  # fmt: skip
+                          ("segments", 4), ("huge-conversations", 2),
+                          ("fully-linked-contacts", 3)):  # fmt: skip
         parser.add_argument(f"--{name}", type=int, default=default)
     parser.add_argument("--timezone", default="UTC", help="the workspace timezone (IANA name)")
     parser.add_argument("--token", default="demo-token", help="the bearer token clients must send")
@@ -46,6 +47,7 @@ def run_fake(args: argparse.Namespace) -> int:
         tags=args.tags,
         segments=args.segments,
         huge_conversations=args.huge_conversations,
+        fully_linked_contacts=args.fully_linked_contacts,
         timezone=args.timezone,
     )
     fake = FakeIntercom(

@@ -30,7 +30,9 @@ SAMPLE_WORKSPACE = {
     "contacts": 150,
     "companies": 20,
     "tickets": 10,
+    "tags": 12,
     "huge_conversations": 1,
+    "fully_linked_contacts": 2,  # more tags and companies than the 10 a contact embeds
 }
 PLUGIN_ENV_PREFIXES = ("TAP_INTERCOM_", "TARGET_SUPABASE_", "MELTANO_")
 

@@ -35,6 +35,10 @@ CASES: list[tuple[str, str, Call]] = [
      lambda api, ids: api.get(f"/conversations/{ids['huge']}")),
     ("/conversations/{conversation_id}", "get",
      lambda api, ids: api.get(f"/conversations/{ids['conversation']}", display_as="plaintext")),
+    ("/contacts/{contact_id}/tags", "get",
+     lambda api, ids: api.get(f"/contacts/{ids['linked_contact']}/tags")),
+    ("/contacts/{contact_id}/companies", "get",
+     lambda api, ids: api.get(f"/contacts/{ids['linked_contact']}/companies", per_page=3)),
     ("/companies/scroll", "get", lambda api, ids: api.get("/companies/scroll")),
     ("/tickets/search", "post",
      lambda api, ids: api.post("/tickets/search", {"query": EVERYTHING, **SEARCH_PAGE})),
@@ -50,6 +54,8 @@ BEFORE_2_16: list[tuple[str, str, Call]] = [
 ERRORS: list[tuple[str, str, str, Call]] = [
     ("/conversations/{conversation_id}", "get", "404",
      lambda api, ids: api.get("/conversations/1")),
+    ("/contacts/{contact_id}/tags", "get", "404",
+     lambda api, ids: api.get("/contacts/0000/tags")),
     ("/conversations/{conversation_id}", "get", "401",
      lambda api, ids: requests.get(f"{api.url}/conversations/1", timeout=10)),
 ]  # fmt: skip
@@ -58,7 +64,7 @@ ERRORS: list[tuple[str, str, str, Call]] = [
 @pytest.fixture
 def fake() -> Any:
     spec = WorkspaceSpec(seed=21, conversations=40, contacts=40, companies=8, tickets=6,
-                         huge_conversations=1, tags=6)  # fmt: skip
+                         huge_conversations=1, tags=6, fully_linked_contacts=1)  # fmt: skip
     with FakeIntercom(spec) as started:
         started.workspace.mutate(seed=1)  # so that a conversation has been deleted
         yield started
@@ -73,6 +79,9 @@ def _ids(fake: FakeIntercom) -> dict[str, str]:
         "huge": max(counts, key=lambda cid: counts[cid]),
         "conversation": min(counts, key=lambda cid: abs(counts[cid] - 8)),
         "ticket": next(iter(truth.tickets)),
+        "linked_contact": max(
+            truth.contacts, key=lambda cid: truth.contacts[cid]["companies"]["total_count"]
+        ),
     }
 
 

@@ -139,3 +139,31 @@ def test_an_idle_scroll_expires(fake_intercom) -> None:
     expired = _scroll(api, param)
     assert expired.status_code == 400
     assert _scroll(api).status_code == 200, "a new scroll may start once the old one expired"
+
+
+def test_a_contact_embeds_10_tags_and_companies_and_lists_the_rest_at_its_urls(
+    fake_intercom,
+) -> None:
+    fake = fake_intercom(seed=4, contacts=6, tags=13, companies=12, fully_linked_contacts=1)
+    api = Api(fake)
+    contacts = api.search_all("/contacts/search", EVERYTHING, UPDATED_ASC, per_page=50)
+    linked = next(c for c in contacts if c["tags"]["total_count"] == 13)
+    assert len(linked["tags"]["data"]) == 10
+    assert linked["tags"]["has_more"] is True
+    assert len(linked["companies"]["data"]) == 10
+    assert linked["companies"]["has_more"] is True
+
+    tags = api.get(linked["tags"]["url"]).json()["data"]
+    assert sorted(t["id"] for t in tags) == sorted(fake.truth().tags)
+    companies, page, pages = [], 1, []
+    while True:
+        body = api.get(linked["companies"]["url"], per_page=5, page=page).json()
+        companies += [c["id"] for c in body["data"]]
+        pages.append(body["pages"])
+        if not body["pages"]["next"]:
+            break
+        page += 1
+    assert sorted(companies) == sorted(fake.truth().companies)
+    assert [p["page"] for p in pages] == [1, 2, 3]
+    assert pages[0]["total_pages"] == 3
+    assert all(c["companies"]["has_more"] is False for c in contacts if c is not linked)

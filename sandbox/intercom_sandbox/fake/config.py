@@ -21,6 +21,9 @@ class WorkspaceSpec:
     tags: int = 8
     segments: int = 3
     huge_conversations: int = 0
+    # This many contacts are linked to every tag and company; with more than 10 of either, their
+    # search results embed only the first 10 (spec L25488), the rest is behind the list's url.
+    fully_linked_contacts: int = 0
     timezone: str = "UTC"
 
 

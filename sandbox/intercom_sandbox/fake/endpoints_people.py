@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
+from urllib.parse import urlencode
 
-from .pagination import cursor_page, per_page_from
+from .errors import ApiError
+from .pagination import cursor_page, page_from, page_number_slice, per_page_from
 from .request import ApiContext, ApiRequest
 from .search import SearchContext, compile_query, parse_sort
 from .versions import adapt
@@ -13,6 +16,7 @@ CONTACT_SEARCH_PER_PAGE = 50  # spec L8725
 # "The GET /contacts pagination note says the default is 50 results per page, but the endpoint
 # returns 10" (Intercom-OpenAPI PR #639).
 CONTACT_LIST_PER_PAGE = 10
+CONTACT_COMPANIES_PER_PAGE = 50  # the listCompaniesForAContact example's `per_page` (L7090)
 
 
 def _contact_id(contact: dict[str, Any]) -> str:
@@ -52,6 +56,48 @@ def _contact_list(
 ) -> dict[str, Any]:
     data = [adapt("contact", c, req.version) for c in contacts]
     return {"type": "list", "data": data, "total_count": total, "pages": pages}
+
+
+def _links_of(ctx: ApiContext, req: ApiRequest) -> Any:
+    links = ctx.ws.contact_links.get(req.path_params[0])
+    if links is None:  # the listTagsForAContact 404 example (spec L7829)
+        raise ApiError(404, "not_found", "User Not Found")
+    return links
+
+
+def contact_tags(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
+    """`GET /contacts/{id}/tags`: every tag, unpaginated (`tag_list`, spec L7778)."""
+    links = _links_of(ctx, req)
+    tags = [ctx.ws.tags[t] for t in links.tag_ids if t in ctx.ws.tags]
+    data = [{"type": "tag", "id": t["id"], "name": t["name"]} for t in tags]
+    return {"type": "list", "data": data}
+
+
+def contact_companies(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
+    """`GET /contacts/{id}/companies`, by page number. The schema names the list `companies`,
+    the example response `data` (spec L7060-7093); the fake answers as the example does."""
+    links = _links_of(ctx, req)
+    per_page = per_page_from(req.query.get("per_page"), default=CONTACT_COMPANIES_PER_PAGE)
+    page = page_from(req.query.get("page"))
+    ids = [c for c in links.company_ids if c in ctx.ws.companies]
+    total_pages = math.ceil(len(ids) / per_page)
+    next_url = None
+    if page < total_pages:
+        query = urlencode({"per_page": per_page, "page": page + 1})
+        next_url = f"{req.base_url}/contacts/{req.path_params[0]}/companies?{query}"
+    shown = page_number_slice(ids, page, per_page)
+    return {
+        "type": "list",
+        "data": [adapt("company", ctx.ws.companies[c], req.version) for c in shown],
+        "pages": {
+            "type": "pages",
+            "next": next_url,
+            "page": page,
+            "per_page": per_page,
+            "total_pages": total_pages,
+        },
+        "total_count": len(ids),
+    }
 
 
 def scroll_companies(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:

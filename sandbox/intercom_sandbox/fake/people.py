@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from typing import Any
 
 from .clock import ANCHOR, HISTORY_SECONDS
@@ -63,15 +64,28 @@ def _company_attributes(rng: random.Random, created: int) -> dict[str, Any]:
     }
 
 
+EMBEDDED_LIST_LIMIT = 10  # "Up to 10 will be displayed here. Use the url to get more" (L25488)
+
+
+@dataclass(frozen=True)
+class ContactLinks:
+    """Every tag and company of one contact; the contact object embeds only the first 10."""
+
+    tag_ids: tuple[str, ...]
+    company_ids: tuple[str, ...]
+
+
 def make_contacts(
     spec: WorkspaceSpec, admin_ids: list[str], tag_ids: list[str], company_ids: list[str]
-) -> dict[str, dict[str, Any]]:
-    contacts = {}
+) -> tuple[dict[str, dict[str, Any]], dict[str, ContactLinks]]:
+    contacts, links = {}, {}
     for number in range(1, spec.contacts + 1):
         rng = rng_for(spec.seed, "contact", number)
-        contact = make_contact(rng, number, admin_ids, tag_ids, company_ids)
+        everything = number <= spec.fully_linked_contacts
+        contact, linked = make_contact(rng, number, admin_ids, tag_ids, company_ids, everything)
         contacts[contact["id"]] = contact
-    return contacts
+        links[contact["id"]] = linked
+    return contacts, links
 
 
 def make_contact(
@@ -80,7 +94,8 @@ def make_contact(
     admin_ids: list[str],
     tag_ids: list[str],
     company_ids: list[str],
-) -> dict[str, Any]:
+    everything: bool = False,
+) -> tuple[dict[str, Any], ContactLinks]:
     created = EARLIEST + rng.randrange(HISTORY_SECONDS - 86_400)
     updated = rng.randint(created, ANCHOR - 1)
     contact_id = object_id(created, 1, number)
@@ -90,6 +105,9 @@ def make_contact(
     country, region, city = rng.choice(COUNTRIES)
     companies = rng.sample(company_ids, k=min(len(company_ids), rng.choice([0, 1, 1, 2])))
     tags = rng.sample(tag_ids, k=min(len(tag_ids), rng.randint(0, 3)))
+    links = ContactLinks(tuple(tag_ids), tuple(company_ids))
+    if not everything:
+        links = ContactLinks(tuple(tags), tuple(companies))
     seen = rng.randint(created, updated) if rng.random() < 0.8 else None
     return {
         "type": "contact",
@@ -121,12 +139,12 @@ def make_contact(
         **_mobile_fields(),
         "custom_attributes": _contact_attributes(rng, created),
         "avatar": {"type": "avatar", "image_url": None},
-        "tags": _addressable(f"/contacts/{contact_id}/tags", "tag", tags),
-        "notes": _addressable(f"/contacts/{contact_id}/notes", "note", []),
-        "companies": _addressable(f"/contacts/{contact_id}/companies", "company", companies),
+        "tags": addressable(contact_id, "tag", links.tag_ids),
+        "notes": addressable(contact_id, "note", ()),
+        "companies": addressable(contact_id, "company", links.company_ids),
         "location": {"type": "location", "country": country, "region": region, "city": city},
         "social_profiles": {"type": "social_profile.list", "data": []},
-    }
+    }, links
 
 
 def _mobile_fields() -> dict[str, Any]:
@@ -149,14 +167,17 @@ def _contact_attributes(rng: random.Random, created: int) -> dict[str, Any]:
     }
 
 
-def _addressable(path: str, kind: str, ids: list[str]) -> dict[str, Any]:
-    """Contacts embed at most 10 tags/notes/companies, with a url for the rest (spec L25488)."""
+def addressable(
+    contact_id: str, kind: str, ids: tuple[str, ...], limit: int | None = EMBEDDED_LIST_LIMIT
+) -> dict[str, Any]:
+    """A contact's tags/notes/companies: at most `limit` embedded, with a url for the rest
+    (spec L25488); `limit=None` embeds them all (the ground truth)."""
     plural = {"tag": "tags", "note": "notes", "company": "companies"}[kind]
-    data = [{"type": kind, "id": i, "url": f"/{plural}/{i}"} for i in ids[:10]]
+    shown = ids if limit is None else ids[:limit]
     return {
         "type": "list",
-        "data": data,
-        "url": path,
+        "data": [{"type": kind, "id": i, "url": f"/{plural}/{i}"} for i in shown],
+        "url": f"/contacts/{contact_id}/{plural}",
         "total_count": len(ids),
-        "has_more": len(ids) > 10,
+        "has_more": len(shown) < len(ids),
     }

@@ -24,6 +24,8 @@ ROUTES: tuple[tuple[str, str, Endpoint], ...] = (
     ("GET", r"/data_attributes", directory.data_attributes),
     ("GET", r"/contacts", people.list_contacts),
     ("POST", r"/contacts/search", people.search_contacts),
+    ("GET", r"/contacts/([^/]+)/tags", people.contact_tags),
+    ("GET", r"/contacts/([^/]+)/companies", people.contact_companies),
     ("GET", r"/companies/scroll", people.scroll_companies),
     ("GET", r"/conversations", conversations.list_conversations),
     ("POST", r"/conversations/search", conversations.search_conversations),

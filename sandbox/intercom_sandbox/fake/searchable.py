@@ -147,7 +147,8 @@ def _conversation_getter(ws: Workspace, name: str, version: str) -> Getter:
 
 def _contact_getter(ws: Workspace, name: str, version: str) -> Getter:
     if name == "tag_id":
-        return lambda c: [t["id"] for t in c["tags"]["data"]]
+        # Search matches every tag, not only the 10 a contact embeds.
+        return lambda c: list(ws.contact_links[c["id"]].tag_ids)
     if name == "segment_id":
         return lambda c: []  # the fake computes no segment membership
     if name == "owner_id":

@@ -19,7 +19,7 @@ from .directory import (
     make_tags,
     make_teams,
 )
-from .people import APP_ID, make_companies, make_contacts
+from .people import APP_ID, ContactLinks, addressable, make_companies, make_contacts
 from .records import AppliedTag, ConversationRecord
 from .render import render_conversation
 from .tickets import make_tickets
@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Truth:
-    """What Intercom holds now, in the 2.16 shape, with every conversation part."""
+    """What Intercom holds now, in the 2.16 shape, with every conversation part and every tag
+    and company of a contact embedded (the API embeds at most 10)."""
 
     conversations: dict[str, dict[str, Any]]
     contacts: dict[str, dict[str, Any]]
@@ -62,7 +63,7 @@ class Workspace:
         self.segments = make_segments(spec)
         self.data_attributes = make_data_attributes(self.admins)
         self.companies = make_companies(spec, self.tags)
-        self.contacts = make_contacts(
+        self.contacts, self.contact_links = make_contacts(
             spec, sorted(self.admins), sorted(self.tags), sorted(self.companies)
         )
         self.conversations: dict[str, ConversationRecord] = make_conversations(
@@ -76,9 +77,9 @@ class Workspace:
         self._count_company_users()
 
     def _count_company_users(self) -> None:
-        for contact in self.contacts.values():
-            for company in contact["companies"]["data"]:
-                self.companies[company["id"]]["user_count"] += 1
+        for links in self.contact_links.values():
+            for company_id in links.company_ids:
+                self.companies[company_id]["user_count"] += 1
 
     @property
     def first_admin_id(self) -> str:
@@ -124,6 +125,14 @@ class Workspace:
         company = self.companies[company_id]
         return {key: company[key] for key in ("type", "id", "name", "company_id", "created_at")}
 
+    def _complete_contact(self, contact: dict[str, Any]) -> dict[str, Any]:
+        links: ContactLinks = self.contact_links[contact["id"]]
+        return {
+            **copy.deepcopy(contact),
+            "tags": addressable(contact["id"], "tag", links.tag_ids, limit=None),
+            "companies": addressable(contact["id"], "company", links.company_ids, limit=None),
+        }
+
     def applied_tag(self, tag: AppliedTag) -> dict[str, Any]:
         name = self.tags[tag.tag_id]["name"] if tag.tag_id in self.tags else ""
         return {
@@ -149,7 +158,7 @@ class Workspace:
             }
             return Truth(
                 conversations=conversations,
-                contacts=copy.deepcopy(self.contacts),
+                contacts={cid: self._complete_contact(c) for cid, c in self.contacts.items()},
                 admins=copy.deepcopy(self.admins),
                 tags=copy.deepcopy(self.tags),
                 teams=copy.deepcopy(self.teams),
