@@ -18,6 +18,7 @@ def iso(timestamp: int) -> str:
 def assert_matches_truth(replica: Replica, truth: Truth) -> None:
     _assert_conversations(replica, truth)
     _assert_updated("contacts", replica, truth.contacts)
+    _assert_contact_lists(replica, truth.contacts)
     _assert_updated("companies", replica, truth.companies)
     _assert_updated("tickets", replica, truth.tickets)
     for stream, objects in (
@@ -36,6 +37,13 @@ def _assert_updated(stream: str, replica: Replica, objects: dict[str, dict[str, 
     key = replica_key(stream)
     delivered = {record[key]: record["updated_at"] for record in replica.tables[stream].values()}
     assert delivered == {oid: iso(obj["updated_at"]) for oid, obj in objects.items()}, stream
+
+
+def _assert_contact_lists(replica: Replica, contacts: dict[str, dict[str, Any]]) -> None:
+    """Every tag and company of a contact, not only the 10 the API embeds."""
+    for (contact_id,), record in replica.tables["contacts"].items():
+        for key in ("tags", "companies"):
+            assert record[key] == contacts[contact_id][key], (contact_id, key)
 
 
 def replica_key(stream: str) -> str:

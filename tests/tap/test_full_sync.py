@@ -19,7 +19,14 @@ SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 @pytest.fixture(scope="module")
 def workspace(module_fake: Callable[..., FakeIntercom]) -> FakeIntercom:
     spec = WorkspaceSpec(
-        seed=11, conversations=25, contacts=30, companies=8, tickets=5, huge_conversations=1
+        seed=11,
+        conversations=25,
+        contacts=30,
+        companies=12,
+        tags=13,
+        fully_linked_contacts=2,  # more than the 10 tags and companies a contact embeds
+        tickets=5,
+        huge_conversations=1,
     )
     fake = module_fake(spec, token=TOKEN)
     fake.workspace.mutate(seed=1)  # so that one conversation is deleted
@@ -36,6 +43,18 @@ def test_full_sync_delivers_exactly_the_workspace(
 ) -> None:
     assert_matches_truth(Replica().apply(full_run.messages), workspace.truth())
     assert set(full_run.records) == set(KEYS)
+
+
+def test_contacts_carry_every_tag_and_company_beyond_the_10_embedded(
+    workspace: FakeIntercom, full_run: TapOutput
+) -> None:
+    linked = [r for r in full_run.records["contacts"] if len(r["tags"]["data"]) > 10]
+    assert len(linked) == 2
+    for record in linked:
+        assert {t["id"] for t in record["tags"]["data"]} == set(workspace.truth().tags)
+        assert len(record["companies"]["data"]) == record["companies"]["total_count"] == 12
+        assert record["tags"]["has_more"] is False
+        assert record["companies"]["has_more"] is False
 
 
 def test_every_record_fits_its_schema_and_has_its_key(full_run: TapOutput) -> None:

@@ -3,7 +3,8 @@
 "Timestamp fields ... are matched by calendar day. ... The day boundary uses your workspace's
 timezone ... `>` matches from the start of the *next* day" (spec L8743-8761). The query therefore
 reaches back a whole day before the window (the workspace's timezone is unknown) and the exact
-window is applied here, on the full-precision `updated_at` the responses carry.
+window is applied here, on the full-precision `updated_at` the responses carry. Tags and companies
+beyond the 10 a contact embeds are fetched (contact_lists.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from tap_intercom import records
+from tap_intercom import contact_lists, records
 from tap_intercom.search import Filter, at_least, cursor_pages
 from tap_intercom.streams.base import IntercomStream
 from tap_intercom.timestamps import to_seconds
@@ -41,7 +42,7 @@ class ContactsStream(IntercomStream):
         for page in pages:
             for item in page.items:
                 if window.contains(int(to_seconds(item["updated_at"]))):
-                    yield records.contact(item)
+                    yield records.contact(contact_lists.complete(self.runtime.client, item))
             self.checkpoint()
 
 
