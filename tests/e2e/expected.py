@@ -148,7 +148,13 @@ def data_attributes_table(attributes: Iterable[Row]) -> TableExpectation:
 
 
 def contact_row(contact: Row) -> Row:
-    return {"email": text(contact.get("email")), "updated_at": ts(contact["updated_at"])}
+    return {
+        "email": text(contact.get("email")),
+        "updated_at": ts(contact["updated_at"]),
+        # Every tag and company, also past the 10 that Intercom embeds in a contact.
+        "tags": contact["tags"],
+        "companies": contact["companies"],
+    }
 
 
 def named_row(obj: Row) -> Row:

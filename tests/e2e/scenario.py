@@ -35,12 +35,13 @@ DEFAULT_TARGET_SETTINGS: dict[str, Any] = {"batch_size_rows": 100, "checkpoint_r
 SMALL_WORKSPACE: dict[str, Any] = {
     "conversations": 40,
     "contacts": 30,
-    "companies": 8,
+    "companies": 12,
     "tickets": 6,
     "admins": 4,
     "teams": 2,
-    "tags": 8,
+    "tags": 12,
     "segments": 3,
+    "fully_linked_contacts": 2,  # more tags and companies than the 10 a contact embeds
 }
 
 
