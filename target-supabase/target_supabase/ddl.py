@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from psycopg2 import sql
 
 from target_supabase.column_types import can_store, widening_using
 from target_supabase.names import fit_identifier
 from target_supabase.settings import LoadSettings
+from target_supabase.sqltext import quote_ident, render
 from target_supabase.support_tables import support_table_specs
 from target_supabase.table_spec import (
     SYNCED_AT,
@@ -36,16 +38,25 @@ def trigger_function(settings: LoadSettings) -> sql.Identifier:
     return sql.Identifier(settings.schema, fit_identifier(settings.table_prefix + "set_synced_at"))
 
 
+def existing_preamble(cur: Any, settings: LoadSettings) -> tuple[bool, bool]:
+    """Whether the schema and the trigger function exist already."""
+    cur.execute(
+        "SELECT to_regnamespace(%s) IS NOT NULL, to_regprocedure(%s) IS NOT NULL",
+        (quote_ident(settings.schema), render(trigger_function(settings)) + "()"),
+    )
+    row = cur.fetchone()
+    return (bool(row[0]), bool(row[1])) if row else (False, False)
+
+
 def preamble_statements(
     settings: LoadSettings, schema_exists: bool = False, function_exists: bool = False
 ) -> list[sql.Composable]:
-    """The schema and the trigger function every table's `_synced_at` trigger calls (less what
-    exists: CREATE SCHEMA needs the database's CREATE privilege even when the schema exists)."""
+    """The schema and the trigger function every table's `_synced_at` trigger calls, less what
+    exists: CREATE SCHEMA needs the database's CREATE privilege even when the schema exists, which
+    a least-privilege role (README "Security") does not have."""
     statements: list[sql.Composable] = []
     if not schema_exists:
-        statements.append(
-            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(settings.schema))
-        )
+        statements.append(_create_schema_if_missing(settings.schema))
     if function_exists:
         return statements
     # search_path pinned: Supabase's linter flags functions with a mutable search_path.
@@ -56,6 +67,20 @@ def preamble_statements(
             "SET search_path = '' AS $$ BEGIN NEW.{} := now(); RETURN NEW; END $$"
         ).format(trigger_function(settings), sql.Identifier(SYNCED_AT)),
     ]
+
+
+def _create_schema_if_missing(schema: str) -> sql.Composable:
+    """`CREATE SCHEMA IF NOT EXISTS` checks the privilege before the existence, so the check is
+    made first; this keeps the printed SQL (schemas/supabase.sql) runnable by the loader role."""
+    # The literal is written out (not sql.Literal) so that the SQL renders without a connection.
+    name = "'" + quote_ident(schema).replace("'", "''") + "'"
+    return sql.Composed(
+        [
+            sql.SQL(f"DO $schema$ BEGIN IF to_regnamespace({name}) IS NULL THEN CREATE SCHEMA "),
+            sql.Identifier(schema),
+            sql.SQL("; END IF; END $schema$"),
+        ]
+    )
 
 
 def create_table_statements(spec: TableSpec, settings: LoadSettings) -> list[sql.Composable]:

@@ -23,14 +23,13 @@ from singer_sdk.target_base import Target
 
 from target_supabase.catalog import ensure_table, table_exists
 from target_supabase.connection import Database, DatabaseError, scrub, secrets_of
-from target_supabase.ddl import SchemaEvolutionError, preamble_statements, trigger_function
+from target_supabase.ddl import SchemaEvolutionError, existing_preamble, preamble_statements
 from target_supabase.loader import delete_children
 from target_supabase.names import fit_identifier, table_name
 from target_supabase.reader import FastSingerReader, binary_input
 from target_supabase.replaced_sets import PendingReplacements
 from target_supabase.settings import CONFIG_SCHEMA, LoadSettings
 from target_supabase.sink import SoftDeleteSink, TableSink, ValidatingSink
-from target_supabase.sqltext import quote_ident, render
 from target_supabase.support_tables import support_table_specs
 from target_supabase.sync_log import SyncLog
 from target_supabase.table_spec import TableSpec
@@ -139,12 +138,8 @@ class TargetSupabase(Target):
         self._started = True
         timeout = self.settings.statement_timeout_seconds
         with self.db.transaction(timeout, what="creating the target's tables") as cur:
-            cur.execute(
-                "SELECT to_regnamespace(%s) IS NOT NULL, to_regprocedure(%s) IS NOT NULL",
-                (quote_ident(self.settings.schema), render(trigger_function(self.settings)) + "()"),
-            )
-            row = cur.fetchone() or (False, False)
-            for statement in preamble_statements(self.settings, *row):
+            existing = existing_preamble(cur, self.settings)
+            for statement in preamble_statements(self.settings, *existing):
                 cur.execute(statement)
         for spec in self._support_specs:
             ensure_table(self.db, spec, self.settings)

@@ -9,7 +9,7 @@ import re
 import secrets
 import subprocess
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -18,7 +18,7 @@ import psycopg2
 import pytest
 from meltano.project import REPO_ROOT
 
-from e2e.pipeline import target_command
+from e2e.pipeline import BIN_DIR, target_command
 from e2e.scenario import open_scenario, write_json
 from e2e.tables import table_names
 
@@ -168,30 +168,58 @@ def count_as(url: str, role: str, table: str) -> int:
         return int(row[0]) if row else -1
 
 
-def test_the_least_privilege_role_loads_everything(pg_server: Any, tmp_path: Path) -> None:
+@contextmanager
+def loader_role(admin_url: str) -> Iterator[tuple[str, str]]:
+    """The README's least-privilege role, created as written; its name and database URL."""
     create_role, default_privileges = sql_blocks(readme_sections()["Security"])
     role, password = f"{ROLE}_{secrets.token_hex(4)}", secrets.token_hex(12)
-    with open_scenario(pg_server, tmp_path, seed=74, conversations=6, contacts=4) as scenario:
-        admin_url = scenario.database_url
-        loader_url = with_credentials(admin_url, role, password)
-        execute(admin_url, create_role.replace(ROLE, role).replace(PASSWORD, password))
-        try:
-            execute(loader_url, default_privileges.replace(ROLE, role))
-            scenario.run_ok(target={"database_url": loader_url})
+    loader_url = with_credentials(admin_url, role, password)
+    execute(admin_url, create_role.replace(ROLE, role).replace(PASSWORD, password))
+    try:
+        execute(loader_url, default_privileges.replace(ROLE, role))
+        yield role, loader_url
+    finally:
+        execute(admin_url, f"DROP OWNED BY {role}")
+        execute(admin_url, f"DROP ROLE {role}")
 
-            scenario.assert_exact()
-            created = table_names(admin_url)
-            owners = fetch(admin_url, TABLE_OWNERS)
-            without_rls = fetch(admin_url, TABLES_WITHOUT_RLS)
-            assert "intercom_conversations" in created
-            assert owners == [(role,)]
-            assert without_rls == []
-            conversations = count_as(admin_url, "service_role", "intercom_conversations")
-            assert conversations == len(scenario.fake.truth().conversations)
-            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
-                count_as(admin_url, "anon", "intercom_conversations")
-            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
-                execute(loader_url, "CREATE SCHEMA readme_elsewhere")
-        finally:
-            execute(admin_url, f"DROP OWNED BY {role}")
-            execute(admin_url, f"DROP ROLE {role}")
+
+def test_the_least_privilege_role_loads_everything(pg_server: Any, tmp_path: Path) -> None:
+    with (
+        open_scenario(pg_server, tmp_path, seed=74, conversations=6, contacts=4) as scenario,
+        loader_role(scenario.database_url) as (role, loader_url),
+    ):
+        admin_url = scenario.database_url
+        scenario.run_ok(target={"database_url": loader_url})
+
+        scenario.assert_exact()
+        created = table_names(admin_url)
+        owners = fetch(admin_url, TABLE_OWNERS)
+        without_rls = fetch(admin_url, TABLES_WITHOUT_RLS)
+        assert "intercom_conversations" in created
+        assert owners == [(role,)]
+        assert without_rls == []
+        conversations = count_as(admin_url, "service_role", "intercom_conversations")
+        assert conversations == len(scenario.fake.truth().conversations)
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            count_as(admin_url, "anon", "intercom_conversations")
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            execute(loader_url, "CREATE SCHEMA readme_elsewhere")
+
+
+def test_the_least_privilege_role_applies_the_schema_both_ways(
+    pg_server: Any, tmp_path: Path
+) -> None:
+    """`apply-schema` and `schemas/supabase.sql` need no right to create schemas (the role has
+    none), as long as the schema exists."""
+    with (
+        open_scenario(pg_server, tmp_path, seed=75, conversations=2, contacts=2) as scenario,
+        loader_role(scenario.database_url) as (role, loader_url),
+    ):
+        config = write_json(tmp_path / "loader.json", {"database_url": loader_url})
+        ops = [str(BIN_DIR / "target-supabase-ops"), "apply-schema", "--config", str(config)]
+        done = subprocess.run(ops, capture_output=True, text=True, timeout=120, check=False)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "intercom_conversations" in table_names(scenario.database_url)
+
+        execute(loader_url, (REPO_ROOT / "schemas" / "supabase.sql").read_text())
+        assert fetch(scenario.database_url, TABLE_OWNERS) == [(role,)]

@@ -20,6 +20,7 @@ from target_supabase.connection import Database
 from target_supabase.ddl import (
     StreamShape,
     TableSpec,
+    existing_preamble,
     preamble_statements,
     stream_table_spec,
     support_table_specs,
@@ -78,7 +79,7 @@ def apply(catalog: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
     database = Database(config)
     try:
         with database.transaction(what="creating the schema") as cur:
-            for statement in preamble_statements(settings):
+            for statement in preamble_statements(settings, *existing_preamble(cur, settings)):
                 cur.execute(statement)
         specs = table_specs(catalog, settings)
         for spec in specs:
