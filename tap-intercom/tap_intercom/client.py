@@ -69,8 +69,10 @@ class IntercomClient:
             }
         )
 
-    def get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
-        return self.request("GET", path, params=params)
+    def get(
+        self, path: str, params: dict[str, Any] | None = None, *, max_tries: int = _MAX_TRIES
+    ) -> dict[str, Any]:
+        return self.request("GET", path, params=params, max_tries=max_tries)
 
     def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         return self.request("POST", path, body=body)
@@ -82,13 +84,15 @@ class IntercomClient:
         *,
         params: dict[str, Any] | None = None,
         body: dict[str, Any] | None = None,
+        max_tries: int = _MAX_TRIES,
     ) -> dict[str, Any]:
-        """The decoded JSON body; raises an IntercomError subclass on failure."""
+        """The decoded JSON body; raises an IntercomError subclass on failure. `max_tries=1` is
+        for requests that must not be repeated (a scroll page: see streams/companies.py)."""
         endpoint = f"{method} {path}"
         attempt = backoff.on_exception(
             backoff.expo,
             RetriableError,
-            max_tries=_MAX_TRIES,
+            max_tries=max_tries,
             factor=0.25,
             max_value=8,
             on_backoff=_log_retry(endpoint),
@@ -97,7 +101,8 @@ class IntercomClient:
         try:
             return attempt(method, path, params, body)
         except RetriableError as error:
-            msg = f"Intercom request failed after {_MAX_TRIES} tries: {error}"
+            tries = f"after {max_tries} tries" if max_tries > 1 else "(not retried)"
+            msg = f"Intercom request failed {tries}: {error}"
             raise IntercomRequestError(
                 msg, endpoint=endpoint, status=error.status, request_id=error.request_id
             ) from None
@@ -149,6 +154,9 @@ def _decode(response: requests.Response, endpoint: str) -> dict[str, Any]:
         )
     if status >= 500 or status == 408:
         raise RetriableError(f"HTTP {status}", status=status, request_id=request_id)
+    if status >= 400 and not _error_body(response):
+        # An error whose body did not arrive whole says nothing reliable (which 400 was it?).
+        raise RetriableError(f"HTTP {status}, unreadable body", status=status, request_id=None)
     if status >= 400:
         raise IntercomRequestError(
             _error_message(response), endpoint=endpoint, status=status, request_id=request_id

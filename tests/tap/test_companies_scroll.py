@@ -56,3 +56,21 @@ def test_restarts_a_scroll_that_expired_mid_way(
     assert "Companies scroll lost" in output.stderr
     assert set(_delivered(output)) == set(fake.truth().companies)
     assert len(output.records["companies"]) == len(fake.truth().companies)  # no duplicates
+
+
+def test_a_page_that_failed_after_the_scroll_moved_on_is_not_skipped(
+    fake_intercom: Callable[..., FakeIntercom], tmp_path: Path
+) -> None:
+    # A truncated body (or a timeout) may come after the server moved the scroll on: asking
+    # again with the same scroll_param would return the next page and skip this one.
+    faults = FaultSpec(rate=0.15, seed=5, kinds=("truncated",), path_prefix="/companies")
+    fake = fake_intercom(
+        seed=52, companies=20, scroll_expiry_seconds=1, scroll_page_size=2, faults=faults
+    )
+
+    output = _companies_only(fake, tmp_path)
+
+    assert fake.stats.faults_injected["truncated"] >= 5
+    assert "Companies scroll lost" in output.stderr
+    assert set(_delivered(output)) == set(fake.truth().companies)
+    assert len(output.records["companies"]) == len(fake.truth().companies)  # no duplicates

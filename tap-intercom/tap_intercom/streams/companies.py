@@ -3,9 +3,11 @@
 The scroll is the only listing without the 10,000-company cap of `POST /companies/list`
 (spec L6777), and it is fragile (spec L6854-6865, fact sheet §11.5): one scroll per workspace at a
 time ("scroll already exists", HTTP 400), a scroll_param expires after a minute idle, and after a
-network error "it is not possible to continue from a specific point". So: wait for another scroll
-to expire before starting, retry a failed page on the same scroll_param, and when the scroll is lost
-start over, skipping companies already written.
+network error "it is not possible to continue from a specific point". A page request that failed
+may still have moved the scroll on (a body cut short, a timeout), so asking again with the same
+scroll_param could silently skip a page. So: wait for another scroll to expire before starting,
+never repeat a page request, and when a page fails start a new scroll (after the old one expires),
+skipping companies already written.
 """
 
 from __future__ import annotations
@@ -45,22 +47,30 @@ class CompaniesStream(IntercomStream):
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         window = self.window()
         written: set[str] = set()
-        stalled = 0  # restarts in a row that brought no new company
+        deepest = 0  # the most companies one scroll got through before it was lost
+        stalled = 0  # restarts in a row that got no further and brought no new company
         while stalled < _MAX_RESTARTS_WITHOUT_PROGRESS:
             before = len(written)
+            seen = [0]
             try:
-                yield from self._read_scroll(window, written)
+                yield from self._read_scroll(window, written, seen)
                 return
             except ScrollLostError as lost:
-                stalled = 0 if len(written) > before else stalled + 1
+                progressed = len(written) > before or seen[0] > deepest
+                deepest = max(deepest, seen[0])
+                stalled = 0 if progressed else stalled + 1
                 logger.warning("Companies scroll lost (%s); starting a new scroll", lost)
         msg = f"the companies scroll was lost {_MAX_RESTARTS_WITHOUT_PROGRESS} times in a row"
         raise IntercomRequestError(
             msg, endpoint="GET /companies/scroll", status=None, request_id=None
         )
 
-    def _read_scroll(self, window: Window, written: set[str]) -> Iterator[dict[str, Any]]:
+    def _read_scroll(
+        self, window: Window, written: set[str], seen: list[int]
+    ) -> Iterator[dict[str, Any]]:
+        """The scroll's companies not written yet; `seen[0]` counts every company it returned."""
         for page in self._scroll():
+            seen[0] += len(page)
             for item in page:
                 if item["id"] in written:
                     continue
@@ -91,6 +101,8 @@ class CompaniesStream(IntercomStream):
             msg = "no scroll_param in the response"
             raise ScrollLostError(msg)
         try:
-            return self.runtime.client.get("/companies/scroll", {"scroll_param": scroll_param})
+            return self.runtime.client.get(
+                "/companies/scroll", {"scroll_param": scroll_param}, max_tries=1
+            )
         except IntercomRequestError as error:
             raise ScrollLostError(str(error)) from None
