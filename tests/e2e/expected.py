@@ -162,7 +162,11 @@ def named_row(obj: Row) -> Row:
 
 
 def company_row(company: Row) -> Row:
-    return {"name": text(company.get("name")), "updated_at": ts(company["updated_at"])}
+    return {
+        "name": text(company.get("name")),
+        "monthly_spend": company.get("monthly_spend"),
+        "updated_at": ts(company["updated_at"]),
+    }
 
 
 def ticket_row(ticket: Row) -> Row:

@@ -84,6 +84,24 @@ def test_hours_back_ignores_the_bookmark(fake: FakeIntercom, tmp_path: Path) -> 
     assert recent.records["admins"]  # full-table streams are complete every run
 
 
+def test_changed_companies_and_only_those_come_again(fake: FakeIntercom, tmp_path: Path) -> None:
+    first = run_tap(tmp_path / "first", config_for(fake, lookback_minutes=0))
+    change = fake.workspace.mutate(seed=7)
+
+    second = run_tap(tmp_path / "second", config_for(fake, lookback_minutes=0), first.states[-1])
+
+    companies = {r["company_id"]: r for r in second.records.get("companies", [])}
+    assert set(change.updated_companies) <= set(companies)
+    # The bookmark's own second is re-read (the lower bound is inclusive); nothing else unchanged.
+    previous = first.states[-1]["bookmarks"]["companies"]["replication_key_value"]
+    unchanged = set(companies) - set(change.updated_companies)
+    assert all(companies[cid]["updated_at"] == previous for cid in unchanged)
+    truth = fake.truth().companies
+    assert all(r["monthly_spend"] == truth[cid]["monthly_spend"] for cid, r in companies.items())
+    bookmark = second.states[-1]["bookmarks"]["companies"]["replication_key_value"]
+    assert bookmark == max(r["updated_at"] for r in companies.values())
+
+
 def test_date_range_reads_only_that_range(fake: FakeIntercom, tmp_path: Path) -> None:
     truth = fake.truth()
     times = sorted(c["updated_at"] for c in truth.conversations.values())

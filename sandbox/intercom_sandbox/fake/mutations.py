@@ -35,6 +35,7 @@ class MutationSummary:
     updated_contacts: list[str] = field(default_factory=list)
     same_day_contact: str | None = None  # updated on the day of the previous latest update
     updated_tickets: list[str] = field(default_factory=list)
+    updated_companies: list[str] = field(default_factory=list)
 
 
 def apply_mutation(ws: Workspace, seed: int) -> MutationSummary:
@@ -46,6 +47,8 @@ def apply_mutation(ws: Workspace, seed: int) -> MutationSummary:
     _new_conversations(ws, rng, summary)
     _update_contacts(ws, rng, summary)
     _update_ticket(ws, rng, summary)
+    # Its own random stream, so that adding it changed none of the draws above.
+    _update_companies(ws, rng_for(ws.spec.seed, "company-mutation", seed), summary)
     ws.mutations_applied += 1
     return summary
 
@@ -150,6 +153,15 @@ def _update_contacts(ws: Workspace, rng: random.Random, summary: MutationSummary
     # mutation of a day on, the previous latest update is today and these updates are such.
     if day_start(previous_latest, ws.zone) == day_start(summary.timestamp, ws.zone):
         summary.same_day_contact = summary.updated_contacts[0]
+
+
+def _update_companies(ws: Workspace, rng: random.Random, summary: MutationSummary) -> None:
+    for company_id in _sample(rng, sorted(ws.companies), 2):
+        company = ws.companies[company_id]
+        company["monthly_spend"] = rng.randint(0, 5_000)
+        company["custom_attributes"]["health_score"] = round(rng.uniform(0, 100), 2)
+        company["updated_at"] = summary.timestamp
+        summary.updated_companies.append(company_id)
 
 
 def _update_ticket(ws: Workspace, rng: random.Random, summary: MutationSummary) -> None:
