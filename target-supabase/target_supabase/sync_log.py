@@ -82,7 +82,8 @@ class SyncLog:
         self._metadata.setdefault("target_run_id", str(uuid.uuid4()))
         with self._db.transaction(what="starting the sync log") as cur:
             # A killed target (SIGKILL, lost machine) cannot finish its row: a run starting
-            # while an older one is still `running` closes it. One pipeline per sync log.
+            # while an older one is still `running` closes it. One pipeline per sync log: an
+            # older run that is in fact alive sets its own status again at its next checkpoint.
             cur.execute(
                 sql.SQL(
                     "UPDATE {} SET status = 'incomplete', completed_at = now(), "
@@ -120,7 +121,10 @@ class SyncLog:
         statement = sql.SQL(
             "UPDATE {} SET status = %s, sync_type = %s, run_id = %s, {}, "
             "records_by_stream = %s, rejected_records = %s, nul_characters_removed = %s, "
-            "state = coalesce(%s::jsonb, state), error_message = coalesce(%s, error_message), "
+            "state = coalesce(%s::jsonb, state), "
+            # A live run that a later one took for dead (see `start`) clears the verdict.
+            "error_message = CASE WHEN %s IN ('running', 'success') THEN NULL "
+            "ELSE coalesce(%s, error_message) END, "
             "completed_at = CASE WHEN %s THEN now() END WHERE id = %s"
         ).format(self._table, assignments)
         params = (
@@ -132,6 +136,7 @@ class SyncLog:
             totals.rejected_records,
             totals.nul_characters_removed,
             None if state is None else dump_json(state),
+            status,
             error,
             completed,
             self.row_id,

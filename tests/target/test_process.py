@@ -97,6 +97,28 @@ def test_sigkill_then_replay_from_the_last_state_ends_exactly_right(
     assert len(fetch(database_url, TABLE_QUERIES[1])) == 900
 
 
+def test_a_run_overlapping_another_ends_with_its_own_true_status(
+    database_url: str, tmp_path: Path
+) -> None:
+    # E.g. a one-off backfill started while the scheduled job runs: the later run takes the
+    # earlier `running` row for a killed run, until the earlier run's next checkpoint says not.
+    config = {"database_url": database_url, "checkpoint_rows": 1}
+    first = start(config, tmp_path)
+    feed(first, as_lines([*SCHEMAS, *conversation_messages(1)]), close=False)
+    assert first.stdout is not None
+    assert json.loads(first.stdout.readline())["bookmarks"]["n"] == 1
+
+    run_in_process(config, [*SCHEMAS, *conversation_messages(2)])
+    assert [log["status"] for log in sync_logs(database_url)] == ["incomplete", "success"]
+
+    feed(first, as_lines(conversation_messages(3)))
+    assert first.wait(timeout=60) == 0, first.stderr.read() if first.stderr else ""
+    earlier, later = sync_logs(database_url)
+    assert (earlier["status"], earlier["error_message"]) == ("success", None)
+    assert earlier["state"] == {"bookmarks": {"n": 3}}
+    assert (later["status"], later["error_message"]) == ("success", None)
+
+
 def test_postgres_restarted_mid_run_fails_clearly_and_never_overstates(
     pg_server, database_url, tmp_path
 ) -> None:
