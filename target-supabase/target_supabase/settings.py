@@ -86,8 +86,8 @@ CONFIG_SCHEMA = th.PropertiesList(
         "batch_max_seconds",
         th.NumberType,
         default=30,
-        description="A STATE message arriving this long after the last checkpoint loads "
-        "everything and emits the state.",
+        description="Seconds after which what was read is loaded and the latest state emitted, "
+        "at the next STATE message or within the next 1000 records, whichever comes first.",
     ),
     th.Property(
         "checkpoint_rows",

@@ -210,6 +210,10 @@ class TargetSupabase(Target):
         else:
             self._process_plain_record(sink, message_dict["record"])
         self._rows_since_checkpoint += 1
+        # Age bounds a batch even for a tap that sends STATE rarely or never; the clock is read
+        # every thousandth record only.
+        if self._rows_since_checkpoint % _AGE_CHECK_EVERY_ROWS == 0 and self._checkpoint_due():
+            self.checkpoint()
 
     def _process_plain_record(self, sink: ValidatingSink, record: dict) -> None:
         """The SDK's record path for a stream without stream maps or flattening, minus what
@@ -363,6 +367,9 @@ class TargetSupabase(Target):
             with self.db.transaction(timeout, what=f"replacing rows of {child}") as cur:
                 if table_exists(cur, table):
                     delete_children(cur, table, self.replacements.parent_columns(child), parents)
+
+
+_AGE_CHECK_EVERY_ROWS = 1000
 
 
 def _setting(config: Mapping[str, Any], name: str, default: float) -> float:

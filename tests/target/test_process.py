@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +118,26 @@ def test_a_run_overlapping_another_ends_with_its_own_true_status(
     assert (earlier["status"], earlier["error_message"]) == ("success", None)
     assert earlier["state"] == {"bookmarks": {"n": 3}}
     assert (later["status"], later["error_message"]) == ("success", None)
+
+
+def test_rows_are_loaded_after_batch_max_seconds_even_without_state(
+    database_url: str, tmp_path: Path
+) -> None:
+    config = {"database_url": database_url, "batch_max_seconds": 1, "batch_size_rows": 100_000}
+    target = start(config, tmp_path)
+    parts = [part(f"m{n}", "c1") for n in range(2000)]
+    feed(target, as_lines([PARTS, *parts[:1000]]), close=False).join()
+    time.sleep(1.5)
+    feed(target, as_lines(parts[1000:]), close=False).join()
+
+    loaded, deadline = 0, time.monotonic() + 30
+    while loaded < 2000 and time.monotonic() < deadline:
+        loaded = int(fetch(database_url, "SELECT count(*) FROM intercom_messages")[0][0])
+        time.sleep(0.1)
+    assert target.poll() is None  # still reading: the rows went in by age, not at the end
+    feed(target, "", close=True).join()
+    assert target.wait(timeout=60) == 0
+    assert loaded == 2000
 
 
 def test_postgres_restarted_mid_run_fails_clearly_and_never_overstates(
