@@ -24,7 +24,7 @@ from singer_sdk.target_base import Target
 from target_supabase.catalog import ensure_table, table_exists
 from target_supabase.connection import Database, DatabaseError, scrub, secrets_of
 from target_supabase.ddl import SchemaEvolutionError, existing_preamble, preamble_statements
-from target_supabase.loader import delete_children
+from target_supabase.loader import delete_children, truncate
 from target_supabase.names import fit_identifier, table_name
 from target_supabase.reader import FastSingerReader, binary_input
 from target_supabase.replaced_sets import PendingReplacements
@@ -155,9 +155,11 @@ class TargetSupabase(Target):
         self._start_run(message=False)
         self.checkpoint()
         self.db.wait()
+        status = self.sync_log.marker.final_status(self._received_anything)
+        if status == "success":
+            self._empty_overwritten_tables_that_got_no_rows()
         for sink in [*self._sinks_to_clear, *self._sinks_active.values()]:
             sink.clean_up()
-        status = self.sync_log.marker.final_status(self._received_anything)
         error = None if self._received_anything else "the input was empty"
         self.sync_log.finish(status, state=self._emitted_state, error=error)
         totals = self.sync_log.totals
@@ -336,6 +338,17 @@ class TargetSupabase(Target):
 
     def truncated(self, spec: TableSpec) -> None:
         self._truncated.add(spec.name)
+
+    def _empty_overwritten_tables_that_got_no_rows(self) -> None:
+        """With `overwrite`, a stream that sent its SCHEMA but no record is empty at the source:
+        so is its table after a complete run (not after an incomplete one: the tap may have
+        died before the records)."""
+        sinks = [*self._sinks_to_clear, *self._sinks_active.values()]
+        for sink in sinks:
+            if isinstance(sink, TableSink) and self.needs_truncate(sink.spec):
+                self.truncated(sink.spec)
+                with self.db.transaction(what=f"emptying {sink.spec.name}") as cur:
+                    truncate(cur, sink.spec.ident)
 
     def log_rejection(self, stream: str, error: str) -> None:
         if self._rejections_logged < _REJECTION_LOG_LIMIT:

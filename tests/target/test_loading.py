@@ -14,6 +14,7 @@ from target.intercom_messages import (
     conversation,
     hour,
     part,
+    sync_state,
     tag,
 )
 from target.support import fetch, record, run_in_process, schema_message
@@ -120,6 +121,30 @@ def test_overwrite_truncates_and_keeps_grants_and_policies(target_config, databa
     assert titles(database_url) == [("3", "3 v1")]
     policies = "SELECT policyname FROM pg_policies WHERE tablename = 'intercom_conversations'"
     assert fetch(database_url, policies) == [("readers",)]
+
+
+def test_overwrite_keeps_every_batch_of_the_run(target_config, database_url) -> None:
+    config = {**target_config, "load_method": "overwrite", "batch_size_rows": 1}
+    run_in_process(config, [CONVERSATIONS, conversation("1", 1)])
+    run_in_process(config, [CONVERSATIONS, conversation("2", 1), conversation("3", 1)])
+    assert titles(database_url) == [("2", "2 v1"), ("3", "3 v1")]
+
+
+def test_overwrite_empties_a_table_whose_stream_sent_no_rows_in_a_complete_run(
+    target_config, database_url
+) -> None:
+    config = {**target_config, "load_method": "overwrite"}
+    run_in_process(config, [CONVERSATIONS, conversation("1", 1)])
+
+    # The tap died before its records: the table keeps its rows.
+    run_in_process(config, [CONVERSATIONS, sync_state("full", complete=False)])
+    assert titles(database_url) == [("1", "1 v1")]
+
+    # The source has no rows any more: neither has the table.
+    run_in_process(
+        config, [CONVERSATIONS, sync_state("full", complete=False), sync_state("full", True)]
+    )
+    assert titles(database_url) == []
 
 
 def test_streams_without_keys_are_appended(target_config, database_url) -> None:
