@@ -49,6 +49,7 @@ def _all_tags(client: IntercomClient, contact_id: str) -> Iterator[dict[str, Any
 
 
 def _all_companies(client: IntercomClient, contact_id: str) -> Iterator[dict[str, Any]]:
+    seen: set[str] = set()
     page = 1
     while True:
         response = client.get(
@@ -56,12 +57,20 @@ def _all_companies(client: IntercomClient, contact_id: str) -> Iterator[dict[str
         )
         # The schema calls the list `companies`, the example response `data` (spec L7060-7093).
         companies = response.get("data") or response.get("companies") or []
-        for company in companies:
+        new = [c for c in companies if str(c["id"]) not in seen]
+        for company in new:
+            seen.add(str(company["id"]))
             yield _reference("company", "/companies", company)
-        total_pages = (response.get("pages") or {}).get("total_pages") or 0
-        if not companies or page >= total_pages:
+        if not new or _last_page(response.get("pages"), page, len(companies)):
             return
         page += 1
+
+
+def _last_page(pages: Any, page: int, returned: int) -> bool:
+    """`pages` is optional in the schema (`pages_link`): without it, a short page is the last."""
+    if isinstance(pages, dict) and pages.get("total_pages") is not None:
+        return page >= int(pages["total_pages"])
+    return returned < COMPANIES_PER_PAGE
 
 
 def _reference(kind: str, collection: str, item: dict[str, Any]) -> dict[str, Any]:

@@ -93,8 +93,8 @@ CONFIG_SCHEMA = th.PropertiesList(
         "checkpoint_rows",
         th.IntegerType,
         default=50000,
-        description="A STATE message arriving after this many rows since the last checkpoint "
-        "loads everything and emits the state.",
+        description="Rows after which what was read is loaded and the latest state emitted, at "
+        "the next STATE message or within the next 1000 records, whichever comes first.",
     ),
     th.Property(
         "on_invalid_record",

@@ -153,11 +153,15 @@ class TargetSupabase(Target):
 
     def _finish_run(self) -> None:
         self._start_run(message=False)
+        marker = self.sync_log.marker
+        if marker.seen and marker.complete:
+            # Before the final state: the emptied tables are part of what it covers.
+            self._drain_everything()
+            self.db.wait()
+            self._empty_overwritten_tables_that_got_no_rows()
         self.checkpoint()
         self.db.wait()
-        status = self.sync_log.marker.final_status(self._received_anything)
-        if status == "success":
-            self._empty_overwritten_tables_that_got_no_rows()
+        status = marker.final_status(self._received_anything)
         for sink in [*self._sinks_to_clear, *self._sinks_active.values()]:
             sink.clean_up()
         error = None if self._received_anything else "the input was empty"
@@ -214,7 +218,7 @@ class TargetSupabase(Target):
         self._rows_since_checkpoint += 1
         # Age bounds a batch even for a tap that sends STATE rarely or never; the clock is read
         # every thousandth record only.
-        if self._rows_since_checkpoint % _AGE_CHECK_EVERY_ROWS == 0 and self._checkpoint_due():
+        if self._rows_since_checkpoint % _AGE_CHECK_EVERY_ROWS == 0 and self._may_checkpoint_now():
             self.checkpoint()
 
     def _process_plain_record(self, sink: ValidatingSink, record: dict) -> None:
@@ -263,6 +267,11 @@ class TargetSupabase(Target):
     @override
     def _handle_max_record_age(self) -> None:
         """Checkpoints happen on STATE messages (see _checkpoint_due), not by record age."""
+
+    def _may_checkpoint_now(self) -> bool:
+        """Due, and no parent's set of children is open: a set is deleted and reloaded in one
+        transaction only when the checkpoint comes after all its rows (at a STATE message)."""
+        return self._checkpoint_due() and not self.replacements.children_pending()
 
     def _checkpoint_due(self) -> bool:
         rows = _setting(self.config, "checkpoint_rows", 50000)
@@ -341,13 +350,14 @@ class TargetSupabase(Target):
 
     def _empty_overwritten_tables_that_got_no_rows(self) -> None:
         """With `overwrite`, a stream that sent its SCHEMA but no record is empty at the source:
-        so is its table after a complete run (not after an incomplete one: the tap may have
-        died before the records)."""
-        sinks = [*self._sinks_to_clear, *self._sinks_active.values()]
-        for sink in sinks:
+        so is its table, once the tap has marked the sync complete (without that marker, the
+        tap may have died before the records). Its rows are all committed by now: streams that
+        sent rows were truncated by their first batch."""
+        timeout = self.settings.statement_timeout_seconds
+        for sink in [*self._sinks_to_clear, *self._sinks_active.values()]:
             if isinstance(sink, TableSink) and self.needs_truncate(sink.spec):
                 self.truncated(sink.spec)
-                with self.db.transaction(what=f"emptying {sink.spec.name}") as cur:
+                with self.db.transaction(timeout, what=f"emptying {sink.spec.name}") as cur:
                     truncate(cur, sink.spec.ident)
 
     def log_rejection(self, stream: str, error: str) -> None:

@@ -140,6 +140,10 @@ def test_overwrite_empties_a_table_whose_stream_sent_no_rows_in_a_complete_run(
     run_in_process(config, [CONVERSATIONS, sync_state("full", complete=False)])
     assert titles(database_url) == [("1", "1 v1")]
 
+    # A tap without the sync marker cannot say it finished: the table keeps its rows.
+    run_in_process(config, [CONVERSATIONS])
+    assert titles(database_url) == [("1", "1 v1")]
+
     # The source has no rows any more: neither has the table.
     run_in_process(
         config, [CONVERSATIONS, sync_state("full", complete=False), sync_state("full", True)]
