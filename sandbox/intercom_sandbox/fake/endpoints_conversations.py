@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
-from urllib.parse import urlencode
 
 from .errors import ApiError, bad_request, not_found
-from .pagination import cursor_page, page_from, page_number_slice, per_page_from
+from .pagination import (
+    cursor_page,
+    page_from,
+    page_number_links,
+    page_number_slice,
+    per_page_from,
+)
 from .plaintext import to_plaintext
 from .records import ConversationRecord
 from .render import render_conversation
@@ -108,22 +112,12 @@ def deleted_conversations(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
         key=lambda item: (item[1].deleted_at, int(item[0])),
         reverse=order == "desc",
     )
-    total_pages = math.ceil(len(deleted) / per_page)
     shown = page_number_slice(deleted, page, per_page)
-    next_url = None
-    if page < total_pages:
-        query = urlencode({"per_page": per_page, "order": order, "page": page + 1})
-        next_url = f"{req.base_url}/conversations/deleted?{query}"
+    next_base = f"{req.base_url}/conversations/deleted"
     return {
         "type": "conversations.list",
         "total_count": len(deleted),
-        "pages": {
-            "type": "pages",
-            "next": next_url,
-            "page": page,
-            "per_page": per_page,
-            "total_pages": total_pages,
-        },
+        "pages": page_number_links(next_base, page, per_page, len(deleted), {"order": order}),
         "conversations": [
             {
                 "type": "conversation",

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
-from urllib.parse import urlencode
 
 from .errors import ApiError
-from .pagination import cursor_page, page_from, page_number_slice, per_page_from
+from .pagination import (
+    cursor_page,
+    page_from,
+    page_number_links,
+    page_number_slice,
+    per_page_from,
+)
 from .request import ApiContext, ApiRequest
 from .search import SearchContext, compile_query, parse_sort
 from .versions import adapt
@@ -80,22 +84,12 @@ def contact_companies(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
     per_page = per_page_from(req.query.get("per_page"), default=CONTACT_COMPANIES_PER_PAGE)
     page = page_from(req.query.get("page"))
     ids = [c for c in links.company_ids if c in ctx.ws.companies]
-    total_pages = math.ceil(len(ids) / per_page)
-    next_url = None
-    if page < total_pages:
-        query = urlencode({"per_page": per_page, "page": page + 1})
-        next_url = f"{req.base_url}/contacts/{req.path_params[0]}/companies?{query}"
     shown = page_number_slice(ids, page, per_page)
+    next_base = f"{req.base_url}/contacts/{req.path_params[0]}/companies"
     return {
         "type": "list",
         "data": [adapt("company", ctx.ws.companies[c], req.version) for c in shown],
-        "pages": {
-            "type": "pages",
-            "next": next_url,
-            "page": page,
-            "per_page": per_page,
-            "total_pages": total_pages,
-        },
+        "pages": page_number_links(next_base, page, per_page, len(ids)),
         "total_count": len(ids),
     }
 

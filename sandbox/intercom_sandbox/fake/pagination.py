@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from .errors import bad_request
 from .search import Sort
@@ -96,6 +97,25 @@ def cursor_page(
         last_item = shown[-1]
         next_cursor = encode_cursor(sort.field.get(last_item), item_id(last_item), page + 1)
     return CursorPage(shown, len(matches), page, per_page, next_cursor)
+
+
+def page_number_links(
+    next_base: str, page: int, per_page: int, total: int, query: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The `pages` object of a page-number list (`pages_link`, spec L32995): `next` is the URL of
+    the following page, with `query` and the page size, or None on the last page."""
+    total_pages = math.ceil(total / per_page)
+    next_url = None
+    if page < total_pages:
+        next_query = urlencode({"per_page": per_page, **(query or {}), "page": page + 1})
+        next_url = f"{next_base}?{next_query}"
+    return {
+        "type": "pages",
+        "next": next_url,
+        "page": page,
+        "per_page": per_page,
+        "total_pages": total_pages,
+    }
 
 
 def page_number_slice(items: Sequence[Any], page: int, per_page: int) -> list[Any]:
