@@ -38,25 +38,20 @@ def trigger_function(settings: LoadSettings) -> sql.Identifier:
     return sql.Identifier(settings.schema, fit_identifier(settings.table_prefix + "set_synced_at"))
 
 
-def existing_preamble(cur: Any, settings: LoadSettings) -> tuple[bool, bool]:
-    """Whether the schema and the trigger function exist already."""
-    cur.execute(
-        "SELECT to_regnamespace(%s) IS NOT NULL, to_regprocedure(%s) IS NOT NULL",
-        (quote_ident(settings.schema), render(trigger_function(settings)) + "()"),
-    )
+def trigger_function_exists(cur: Any, settings: LoadSettings) -> bool:
+    """Whether the `_synced_at` trigger function exists (another role may own it)."""
+    function = render(trigger_function(settings)) + "()"
+    cur.execute("SELECT to_regprocedure(%s) IS NOT NULL", (function,))
     row = cur.fetchone()
-    return (bool(row[0]), bool(row[1])) if row else (False, False)
+    return bool(row and row[0])
 
 
 def preamble_statements(
-    settings: LoadSettings, schema_exists: bool = False, function_exists: bool = False
+    settings: LoadSettings, function_exists: bool = False
 ) -> list[sql.Composable]:
-    """The schema and the trigger function every table's `_synced_at` trigger calls, less what
-    exists: CREATE SCHEMA needs the database's CREATE privilege even when the schema exists, which
-    a least-privilege role (README "Security") does not have."""
-    statements: list[sql.Composable] = []
-    if not schema_exists:
-        statements.append(_create_schema_if_missing(settings.schema))
+    """The schema, when missing, and the trigger function every table's `_synced_at` trigger
+    calls, unless it exists."""
+    statements = [_create_schema_if_missing(settings.schema)]
     if function_exists:
         return statements
     # search_path pinned: Supabase's linter flags functions with a mutable search_path.
@@ -70,8 +65,9 @@ def preamble_statements(
 
 
 def _create_schema_if_missing(schema: str) -> sql.Composable:
-    """`CREATE SCHEMA IF NOT EXISTS` checks the privilege before the existence, so the check is
-    made first; this keeps the printed SQL (schemas/supabase.sql) runnable by the loader role."""
+    """`CREATE SCHEMA IF NOT EXISTS` needs the database's CREATE privilege even when the schema
+    exists, which a least-privilege role (README "Security") lacks: the existence is checked
+    first, in SQL, so that the printed schema (schemas/supabase.sql) runs for that role too."""
     # The literal is written out (not sql.Literal) so that the SQL renders without a connection.
     name = "'" + quote_ident(schema).replace("'", "''") + "'"
     return sql.Composed(

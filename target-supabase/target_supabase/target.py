@@ -23,7 +23,11 @@ from singer_sdk.target_base import Target
 
 from target_supabase.catalog import ensure_table, table_exists
 from target_supabase.connection import Database, DatabaseError, scrub, secrets_of
-from target_supabase.ddl import SchemaEvolutionError, existing_preamble, preamble_statements
+from target_supabase.ddl import (
+    SchemaEvolutionError,
+    preamble_statements,
+    trigger_function_exists,
+)
 from target_supabase.loader import delete_children, truncate
 from target_supabase.names import fit_identifier, table_name
 from target_supabase.reader import FastSingerReader, binary_input
@@ -138,8 +142,8 @@ class TargetSupabase(Target):
         self._started = True
         timeout = self.settings.statement_timeout_seconds
         with self.db.transaction(timeout, what="creating the target's tables") as cur:
-            existing = existing_preamble(cur, self.settings)
-            for statement in preamble_statements(self.settings, *existing):
+            function_exists = trigger_function_exists(cur, self.settings)
+            for statement in preamble_statements(self.settings, function_exists):
                 cur.execute(statement)
         for spec in self._support_specs:
             ensure_table(self.db, spec, self.settings)

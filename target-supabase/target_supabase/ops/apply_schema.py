@@ -20,10 +20,10 @@ from target_supabase.connection import Database
 from target_supabase.ddl import (
     StreamShape,
     TableSpec,
-    existing_preamble,
     preamble_statements,
     stream_table_spec,
     support_table_specs,
+    trigger_function_exists,
 )
 from target_supabase.schema_sql import render_schema_sql
 from target_supabase.settings import LoadSettings
@@ -79,7 +79,7 @@ def apply(catalog: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
     database = Database(config)
     try:
         with database.transaction(what="creating the schema") as cur:
-            for statement in preamble_statements(settings, *existing_preamble(cur, settings)):
+            for statement in preamble_statements(settings, trigger_function_exists(cur, settings)):
                 cur.execute(statement)
         specs = table_specs(catalog, settings)
         for spec in specs:
