@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from tap_intercom import records
@@ -34,6 +35,13 @@ _SCROLL_EXISTS_WAIT_SECONDS = 75.0
 _SCROLL_EXISTS_POLL_SECONDS = 2.0
 
 
+@dataclass
+class _ScrollPass:
+    """One scroll from its start: how far it got."""
+
+    companies_seen: int = 0
+
+
 class ScrollLostError(Exception):
     """The open scroll can no longer be continued: start a new one."""
 
@@ -51,13 +59,13 @@ class CompaniesStream(IntercomStream):
         stalled = 0  # restarts in a row that got no further and brought no new company
         while stalled < _MAX_RESTARTS_WITHOUT_PROGRESS:
             before = len(written)
-            seen = [0]
+            scroll = _ScrollPass()
             try:
-                yield from self._read_scroll(window, written, seen)
+                yield from self._read_scroll(window, written, scroll)
                 return
             except ScrollLostError as lost:
-                progressed = len(written) > before or seen[0] > deepest
-                deepest = max(deepest, seen[0])
+                progressed = len(written) > before or scroll.companies_seen > deepest
+                deepest = max(deepest, scroll.companies_seen)
                 stalled = 0 if progressed else stalled + 1
                 logger.warning("Companies scroll lost (%s); starting a new scroll", lost)
         msg = f"the companies scroll was lost {_MAX_RESTARTS_WITHOUT_PROGRESS} times in a row"
@@ -66,11 +74,11 @@ class CompaniesStream(IntercomStream):
         )
 
     def _read_scroll(
-        self, window: Window, written: set[str], seen: list[int]
+        self, window: Window, written: set[str], scroll: _ScrollPass
     ) -> Iterator[dict[str, Any]]:
-        """The scroll's companies not written yet; `seen[0]` counts every company it returned."""
+        """The scroll's companies not written yet; `scroll` counts every company it returned."""
         for page in self._scroll():
-            seen[0] += len(page)
+            scroll.companies_seen += len(page)
             for item in page:
                 if item["id"] in written:
                     continue
