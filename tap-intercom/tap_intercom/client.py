@@ -70,12 +70,19 @@ class IntercomClient:
         )
 
     def get(
-        self, path: str, params: dict[str, Any] | None = None, *, max_tries: int = _MAX_TRIES
+        self,
+        path: str,
+        params: dict[str, Any] | None = None,
+        *,
+        max_tries: int = _MAX_TRIES,
+        list_keys: tuple[str, ...] = (),
     ) -> dict[str, Any]:
-        return self.request("GET", path, params=params, max_tries=max_tries)
+        return self.request("GET", path, params=params, max_tries=max_tries, list_keys=list_keys)
 
-    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        return self.request("POST", path, body=body)
+    def post(
+        self, path: str, body: dict[str, Any], *, list_keys: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
+        return self.request("POST", path, body=body, list_keys=list_keys)
 
     def request(
         self,
@@ -85,9 +92,14 @@ class IntercomClient:
         params: dict[str, Any] | None = None,
         body: dict[str, Any] | None = None,
         max_tries: int = _MAX_TRIES,
+        list_keys: tuple[str, ...] = (),
     ) -> dict[str, Any]:
         """The decoded JSON body; raises an IntercomError subclass on failure. `max_tries=1` is
-        for requests that must not be repeated (a scroll page: see streams/companies.py)."""
+        for requests that must not be repeated (a scroll page: see streams/companies.py).
+
+        `list_keys`: a list answer must hold its list under one of these keys. An answer without
+        it (`{}`, an error object with status 200) is retried, then fails: read as "no records",
+        it would look like an empty workspace (and empty a table loaded with `overwrite`)."""
         endpoint = f"{method} {path}"
         attempt = backoff.on_exception(
             backoff.expo,
@@ -99,7 +111,7 @@ class IntercomClient:
             logger=None,
         )(self._send_until_not_throttled)
         try:
-            return attempt(method, path, params, body)
+            return attempt(method, path, params, body, list_keys)
         except RetriableError as error:
             tries = f"after {max_tries} tries" if max_tries > 1 else "(not retried)"
             msg = f"Intercom request failed {tries}: {error}"
@@ -111,12 +123,17 @@ class IntercomClient:
         self._session.close()
 
     def _send_until_not_throttled(
-        self, method: str, path: str, params: dict[str, Any] | None, body: dict[str, Any] | None
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None,
+        body: dict[str, Any] | None,
+        list_keys: tuple[str, ...],
     ) -> dict[str, Any]:
         for _ in range(_MAX_THROTTLED_RETRIES):
             response = self._send(method, path, params, body)
             if response is not None:
-                return _decode(response, f"{method} {path}")
+                return _require_list(_decode(response, f"{method} {path}"), list_keys)
         msg = f"still rate limited after {_MAX_THROTTLED_RETRIES} waits"
         raise RetriableError(msg, status=429, request_id=None)
 
@@ -168,6 +185,14 @@ def _decode(response: requests.Response, endpoint: str) -> dict[str, Any]:
     if not isinstance(decoded, dict):
         raise RetriableError("unexpected JSON document", status=status, request_id=None)
     return decoded
+
+
+def _require_list(decoded: dict[str, Any], list_keys: tuple[str, ...]) -> dict[str, Any]:
+    if not list_keys or any(isinstance(decoded.get(key), list) for key in list_keys):
+        return decoded
+    wanted = " or ".join(f"`{key}`" for key in list_keys)
+    msg = f"a list answer without its {wanted} list"
+    raise RetriableError(msg, status=200, request_id=decoded.get("request_id"))
 
 
 def _error_body(response: requests.Response) -> dict[str, Any]:

@@ -43,7 +43,7 @@ def _embedded_list(embedded: dict[str, Any], items: list[dict[str, Any]]) -> dic
 
 
 def _all_tags(client: IntercomClient, contact_id: str) -> Iterator[dict[str, Any]]:
-    response = client.get(f"/contacts/{contact_id}/tags")
+    response = client.get(f"/contacts/{contact_id}/tags", list_keys=("data",))
     for tag in response.get("data") or []:
         yield _reference("tag", "/tags", tag)
 
@@ -53,7 +53,9 @@ def _all_companies(client: IntercomClient, contact_id: str) -> Iterator[dict[str
     page = 1
     while True:
         response = client.get(
-            f"/contacts/{contact_id}/companies", {"page": page, "per_page": COMPANIES_PER_PAGE}
+            f"/contacts/{contact_id}/companies",
+            {"page": page, "per_page": COMPANIES_PER_PAGE},
+            list_keys=("data", "companies"),
         )
         # The schema calls the list `companies`, the example response `data` (spec L7060-7093).
         companies = response.get("data") or response.get("companies") or []

@@ -50,7 +50,7 @@ def cursor_pages(
     cursor: str | None = None
     seen_cursors: set[str] = set()
     while True:
-        response = client.post(path, _body(query, page_size, cursor))
+        response = client.post(path, _body(query, page_size, cursor), list_keys=(key,))
         yield SearchPage(response.get(key) or [], response.get("total_count"))
         cursor = next_cursor(response)
         if cursor is None:
@@ -73,7 +73,8 @@ def keyset_pages(
     seen_at_lower: set[str] = set()
     seen_cursors: set[str] = set()
     while True:
-        response = client.post(path, _body(window_query(window, lower), page_size, cursor))
+        body = _body(window_query(window, lower), page_size, cursor)
+        response = client.post(path, body, list_keys=(key,))
         items = response.get(key) or []
         fresh = [item for item in items if not _seen(item, lower, seen_at_lower)]
         yield SearchPage(fresh, response.get("total_count"))

@@ -64,6 +64,9 @@ class IntercomHandler(BaseHTTPRequestHandler):
         if fault == "reset":
             self._reset_connection()
             return
+        if fault == "empty_object":
+            self._send(Reply(200, {}, limit))
+            return
         if fault == "slow":
             time.sleep(fake.options.faults.slow_seconds)
         reply = self._reply(method, url.path, dict(parse_qsl(url.query)), raw_body)

@@ -97,7 +97,7 @@ class CompaniesStream(IntercomStream):
         deadline = time.monotonic() + _SCROLL_EXISTS_WAIT_SECONDS
         while True:
             try:
-                return self.runtime.client.get("/companies/scroll")
+                return self.runtime.client.get("/companies/scroll", list_keys=("data",))
             except IntercomRequestError as error:
                 if "scroll_exists" not in str(error) or time.monotonic() > deadline:
                     raise
@@ -110,7 +110,10 @@ class CompaniesStream(IntercomStream):
             raise ScrollLostError(msg)
         try:
             return self.runtime.client.get(
-                "/companies/scroll", {"scroll_param": scroll_param}, max_tries=1
+                "/companies/scroll",
+                {"scroll_param": scroll_param},
+                max_tries=1,
+                list_keys=("data",),
             )
         except IntercomRequestError as error:
             raise ScrollLostError(str(error)) from None

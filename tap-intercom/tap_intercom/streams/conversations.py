@@ -183,7 +183,9 @@ class DeletedConversationsStream(IntercomStream):
         page = 1
         while True:
             response = self.runtime.client.get(
-                "/conversations/deleted", {"page": page, "per_page": 60, "order": "asc"}
+                "/conversations/deleted",
+                {"page": page, "per_page": 60, "order": "asc"},
+                list_keys=("conversations",),
             )
             for item in response.get("conversations") or []:
                 record = records.deleted_conversation(item)

@@ -19,7 +19,7 @@ class ListStream(IntercomStream):
     list_key: str
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        response = self.runtime.client.get(self.path)
+        response = self.runtime.client.get(self.path, list_keys=(self.list_key,))
         for item in response.get(self.list_key) or []:
             yield self.to_record(item)
 
@@ -62,6 +62,8 @@ class DataAttributesStream(IntercomStream):
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         for model in ("contact", "company"):
-            response = self.runtime.client.get("/data_attributes", {"model": model})
+            response = self.runtime.client.get(
+                "/data_attributes", {"model": model}, list_keys=("data",)
+            )
             for item in response.get("data") or []:
                 yield records.data_attribute({"model": model, **item})
