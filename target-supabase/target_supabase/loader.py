@@ -90,11 +90,15 @@ def load(cur: psycopg2.extensions.cursor, target: TableLoad, lines: Sequence[str
     cur.execute(merge_statement(target))
 
 
-def merge_statement(target: TableLoad) -> sql.Composable:
-    keys = sql.SQL(", ").join(map(sql.Identifier, target.primary_key))
-    return sql.SQL("INSERT INTO {} AS t ({}) SELECT {} FROM {} ON CONFLICT ({}) {}").format(
-        target.table, target.names(), target.names(), STAGE, keys, _on_conflict(target)
+def merge_statement(target: TableLoad, source: sql.Identifier = STAGE) -> sql.Composable:
+    """Rows of `source` into the table: inserted, or merged by primary key when it has one."""
+    insert = sql.SQL("INSERT INTO {} AS t ({}) SELECT {} FROM {}").format(
+        target.table, target.names(), target.names(), source
     )
+    if not target.primary_key:
+        return insert
+    keys = sql.SQL(", ").join(map(sql.Identifier, target.primary_key))
+    return sql.SQL("{} ON CONFLICT ({}) {}").format(insert, keys, _on_conflict(target))
 
 
 def _on_conflict(target: TableLoad) -> sql.Composable:

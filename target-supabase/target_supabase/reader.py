@@ -36,12 +36,17 @@ def preview(line: str | bytes) -> str:
     return text[:200].rstrip("\n")
 
 
+def decode_json(line: str | bytes) -> Any:
+    """One JSON document; raises InvalidInputLine when the line is not JSON."""
+    try:
+        return _DECODER.decode(line)
+    except msgspec.DecodeError as exc:
+        return _read_with_lone_surrogates(line, exc)
+
+
 class FastSingerReader(SingerReader):
     def deserialize_json(self, line: str | bytes) -> dict:
-        try:
-            message = _DECODER.decode(line)
-        except msgspec.DecodeError as exc:
-            message = _read_with_lone_surrogates(line, exc)
+        message = decode_json(line)
         if not isinstance(message, dict):
             msg = f"A Singer message must be a JSON object: {preview(line)}"
             raise InvalidInputLine(msg)

@@ -68,7 +68,8 @@ CONFIG_SCHEMA = th.PropertiesList(
         th.StringType,
         allowed_values=list(LOAD_METHODS),
         default="upsert",
-        description="`upsert` by key, `append-only`, or `overwrite` (TRUNCATE, then load).",
+        description="`upsert` by key, `append-only`, or `overwrite` (a stream whose data "
+        "arrived complete replaces its table's rows in one transaction; other runs merge by key).",
     ),
     th.Property(
         "batch_size_rows",
@@ -109,6 +110,13 @@ CONFIG_SCHEMA = th.PropertiesList(
         th.BooleanType,
         default=True,
         description="Enable row level security (no policies) on every table created.",
+    ),
+    th.Property(
+        "hard_delete",
+        th.BooleanType,
+        default=False,
+        description="For streams that send ACTIVATE_VERSION: `true` deletes the rows the source "
+        "no longer has; `false` keeps them with `_sdc_deleted_at` set.",
     ),
     th.Property(
         "statement_timeout_seconds",
@@ -166,6 +174,7 @@ class LoadSettings:
     table_names: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TABLE_NAMES))
     load_method: str = "upsert"
     enable_rls: bool = True
+    hard_delete: bool = False
     statement_timeout_seconds: int = 110
     on_invalid_record: str = "reject"
     index_columns: tuple[str, ...] = tuple(DEFAULT_INDEX_COLUMNS)
@@ -184,6 +193,7 @@ class LoadSettings:
             table_names=dict(config.get("table_names", DEFAULT_TABLE_NAMES)),
             load_method=config.get("load_method") or "upsert",
             enable_rls=bool(config.get("enable_rls", True)),
+            hard_delete=bool(config.get("hard_delete", False)),
             statement_timeout_seconds=int(config.get("statement_timeout_seconds") or 110),
             on_invalid_record=config.get("on_invalid_record") or "reject",
             index_columns=tuple(config.get("index_columns", DEFAULT_INDEX_COLUMNS)),

@@ -20,11 +20,16 @@ from target_supabase.loader import (
     insert_rejected,
     load,
     soft_delete,
-    truncate,
 )
 from target_supabase.names import fit_identifier, table_name
-from target_supabase.table_spec import StreamShape, TableSpec, stream_table_spec
+from target_supabase.table_spec import Column, StreamShape, TableSpec, stream_table_spec
 from target_supabase.validation import FastValidator
+from target_supabase.versions import (
+    DELETED_AT_COLUMN,
+    VERSION_COLUMN,
+    version_columns,
+    with_version_columns,
+)
 
 if TYPE_CHECKING:
     from target_supabase.target import TargetSupabase
@@ -120,6 +125,15 @@ class TableSink(ValidatingSink):
 
     def setup(self) -> None:
         self.owner.before_table_change(self.stream_name)
+        self.version: int | None = self.owner.versions.activated.get(self.stream_name)
+        self._configure()
+        self.replace_set = self.settings.replace_sets.get(self.stream_name)
+        self.is_parent = bool(self.owner.children_of(self.stream_name))
+        self._rows_by_parent: dict[tuple, list[int]] = {}
+        self._warned_fields: set[str] = set()
+
+    def _configure(self) -> None:
+        """The table (created or brought up to date) and how rows are written into it."""
         properties: dict[str, Any] = self.schema.get("properties") or {}
         shape = StreamShape(
             self.stream_name,
@@ -128,16 +142,19 @@ class TableSink(ValidatingSink):
             self.owner.replication_key_of(self.stream_name),
         )
         self.spec: TableSpec = stream_table_spec(shape, self.settings)
+        self.owner.refuse_reserved(self.stream_name, self.spec)
+        if self.version is not None:
+            self.spec = with_version_columns(self.spec, self.settings.hard_delete)
         types = ensure_table(self.owner.db, self.spec, self.settings)
-        columns = [fit_identifier(name) for name in properties]
-        self.encoder = RowEncoder(
-            [(name, types[column]) for name, column in zip(properties, columns, strict=True)]
-        )
+        fields = [(name, fit_identifier(name)) for name in properties]
+        if self.version is not None:
+            fields += [(column.name, column.name) for column in self._version_columns()]
+        self.encoder = RowEncoder([(name, types[column]) for name, column in fields])
         self.known_fields = set(properties)
         replication_key = shape.replication_key
         self.load = TableLoad(
-            table=self.spec.ident,
-            columns=columns,
+            table=self.owner.stage_for(self.stream_name, self.spec, types),
+            columns=[column for _, column in fields],
             primary_key=self.spec.primary_key,
             replication_column=fit_identifier(replication_key)
             if replication_key in properties
@@ -151,14 +168,25 @@ class TableSink(ValidatingSink):
             if keyed_upsert
             else None
         )
-        self.replace_set = self.settings.replace_sets.get(self.stream_name)
-        self.is_parent = bool(self.owner.children_of(self.stream_name))
-        self._rows_by_parent: dict[tuple, list[int]] = {}
-        self._warned_fields: set[str] = set()
+
+    def _version_columns(self) -> list[Column]:
+        return version_columns(self.settings.hard_delete)
+
+    def use_version(self, version: int) -> None:
+        """Rows from now on belong to `version` (ACTIVATE_VERSION, or a record's `version`)."""
+        if self.version is None:
+            # The table gains the version columns: what is buffered goes in without them first.
+            self.owner.drain_sink(self)
+            self.version = version
+            self._configure()
+        self.version = version
 
     def accept(self, record: dict) -> None:
         if not self.known_fields.issuperset(record):
             self._warn_unknown_fields(record)
+        if self.version is not None:
+            record[VERSION_COLUMN] = self.version
+            record[DELETED_AT_COLUMN] = None  # a row that comes back is no longer deleted
         lines = self.batch.lines
         line = self.encoder.encode(record)
         if self.latest is not None:
@@ -188,9 +216,7 @@ class TableSink(ValidatingSink):
         replacements = self.owner.replacements
         parents = replacements.take(self.stream_name) if self.replace_set else []
         columns = replacements.parent_columns(self.stream_name) if parents else []
-        overwrite = self.owner.needs_truncate(self.spec)
-        if overwrite:
-            self.owner.truncated(self.spec)  # by the first batch's job, before any other
+        target_load = self.load  # the job may run after a new version changed self.load
         batch, records, rejected = self.batch, self.batch_records, len(self.batch.rejected)
         nul_removed = self.encoder.nul_removed + self._nul_stripper.nul_removed
         self.encoder.nul_removed = self._nul_stripper.nul_removed = 0
@@ -202,15 +228,15 @@ class TableSink(ValidatingSink):
         def job() -> None:
             timeout = self.settings.statement_timeout_seconds
             with self.owner.db.transaction(timeout, what=f"loading {self.spec.name}") as cur:
-                if overwrite:
-                    truncate(cur, self.spec.ident)
                 if parents:
-                    delete_children(cur, self.spec.ident, columns, parents)
+                    delete_children(cur, target_load.table, columns, parents)
                 if records:
-                    load(cur, self.load, batch.lines)
+                    load(cur, target_load, batch.lines)
                 self._insert_rejected(cur, batch.rejected)
             self.owner.sync_log.totals.add(self.stream_name, records, rejected, nul_removed)
 
+        if records:
+            self.owner.overwrites.streams_with_rows.add(self.stream_name)
         self.owner.db.later(job)
 
     def _warn_unknown_fields(self, record: dict) -> None:

@@ -21,6 +21,7 @@ from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.singerlib.exceptions import InvalidInputLine
 from singer_sdk.target_base import Target
 
+from target_supabase.batch_files import BatchFileError, batch_records
 from target_supabase.catalog import ensure_table, table_exists
 from target_supabase.connection import Database, DatabaseError, scrub, secrets_of
 from target_supabase.ddl import (
@@ -28,15 +29,19 @@ from target_supabase.ddl import (
     preamble_statements,
     trigger_function_exists,
 )
-from target_supabase.loader import delete_children, truncate
+from target_supabase.loader import delete_children
 from target_supabase.names import fit_identifier, table_name
+from target_supabase.overwrite import OverwritePlan
 from target_supabase.reader import FastSingerReader, binary_input
 from target_supabase.replaced_sets import PendingReplacements
+from target_supabase.reserved import ReservedTableError, refuse_reserved
+from target_supabase.run_end import RunEnd
 from target_supabase.settings import CONFIG_SCHEMA, LoadSettings
 from target_supabase.sink import SoftDeleteSink, TableSink, ValidatingSink
 from target_supabase.support_tables import support_table_specs
 from target_supabase.sync_log import SyncLog
 from target_supabase.table_spec import TableSpec
+from target_supabase.versions import Versions
 
 if sys.version_info >= (3, 12):
     from typing import override
@@ -59,6 +64,8 @@ CLEAR_ERRORS = (
     RecordsWithoutSchemaException,
     InvalidInputLine,
     TerminatedError,
+    BatchFileError,
+    ReservedTableError,
 )
 
 
@@ -86,7 +93,10 @@ class TargetSupabase(Target):
         self._started = False
         self._bookmark_properties: dict[str, list[str]] = {}
         self.replacements = PendingReplacements(self.settings.replace_sets)
-        self._truncated: set[str] = set()
+        self.versions = Versions()
+        self.overwrites = OverwritePlan()
+        # With `overwrite`, no state is printed while rows wait in staging tables.
+        self._hold_state = self.settings.load_method == "overwrite"
         self._rows_since_checkpoint = 0
         self._last_checkpoint = time.monotonic()
         self._emitted_state: Any = None
@@ -158,11 +168,11 @@ class TargetSupabase(Target):
     def _finish_run(self) -> None:
         self._start_run(message=False)
         marker = self.sync_log.marker
-        if marker.seen and marker.complete:
-            # Before the final state: the emptied tables are part of what it covers.
-            self._drain_everything()
-            self.db.wait()
-            self._empty_overwritten_tables_that_got_no_rows()
+        # Before the final state: replaced tables and retired versions are part of what it covers.
+        self._drain_everything()
+        self.db.wait()
+        RunEnd(self, marker, self._received_anything).apply()
+        self._hold_state = False
         self.checkpoint()
         self.db.wait()
         status = marker.final_status(self._received_anything)
@@ -213,7 +223,38 @@ class TargetSupabase(Target):
         super()._process_schema_message(message_dict)
 
     @override
+    def _process_activate_version_message(self, message_dict: dict) -> None:
+        self._assert_line_requires(message_dict, requires={"stream", "version"})
+        self._start_run()
+        stream, version = message_dict["stream"], message_dict["version"]
+        if stream not in self.mapper.stream_maps:
+            msg = f"ACTIVATE_VERSION of stream {stream!r} came before the stream's SCHEMA message"
+            raise RecordsWithoutSchemaException(msg)
+        self.versions.activate(stream, _version(stream, version))
+        self.overwrites.versioned_streams.add(stream)
+        self._use_version(stream, version)
+
+    def _use_version(self, stream: str, version: Any) -> None:
+        for stream_map in self.mapper.stream_maps.get(stream) or []:
+            sink = self._sinks_active.get(stream_map.stream_alias)
+            if isinstance(sink, TableSink) and sink.version != version:
+                sink.use_version(_version(stream, version))
+
+    @override
+    def _process_batch_message(self, message_dict: dict) -> None:
+        """Each record of the files goes the way of a RECORD message (validation, rejection,
+        upsert, checkpoints); a file that cannot be read fails the run before any later
+        STATE message is read."""
+        self._assert_line_requires(message_dict, requires={"stream", "encoding", "manifest"})
+        self._start_run()
+        stream = message_dict["stream"]
+        for record in batch_records(message_dict):
+            self._process_record_message({"type": "RECORD", "stream": stream, "record": record})
+
+    @override
     def _process_record_message(self, message_dict: dict) -> None:
+        if message_dict.get("version") is not None:
+            self._use_version(message_dict.get("stream"), message_dict["version"])  # type: ignore[arg-type]
         sink = self._plain_sinks.get(message_dict.get("stream"))  # type: ignore[arg-type]
         if sink is None:
             super()._process_record_message(message_dict)
@@ -293,6 +334,10 @@ class TargetSupabase(Target):
         self._last_checkpoint = time.monotonic()
 
     def _record_checkpoint(self, state: Any) -> None:
+        if self._hold_state:
+            # The committed rows are in staging tables: no state covers them yet.
+            self.sync_log.checkpoint(self._emitted_state)
+            return
         self.sync_log.checkpoint(state if state is not None else self._emitted_state)
         if state is not None and state != self._emitted_state:
             self._write_state_message(state)
@@ -318,6 +363,11 @@ class TargetSupabase(Target):
             self.drain_one(sink)
         else:
             sink.flush()
+
+    def drain_sink(self, sink: Any) -> None:
+        """Commit what `sink` has buffered (before its table changes)."""
+        self._drain(sink)
+        self.db.wait()
 
     def drain_stream(self, stream: str) -> None:
         """Commit what is buffered for `stream` (before rows that depend on it)."""
@@ -346,23 +396,21 @@ class TargetSupabase(Target):
     def table_ident(self, name: str) -> sql.Identifier:
         return sql.Identifier(self.settings.schema, name)
 
-    def needs_truncate(self, spec: TableSpec) -> bool:
-        return self.settings.load_method == "overwrite" and spec.name not in self._truncated
+    def refuse_reserved(self, stream: str, spec: TableSpec) -> None:
+        refuse_reserved(stream, spec, (support.name for support in self._support_specs))
 
-    def truncated(self, spec: TableSpec) -> None:
-        self._truncated.add(spec.name)
+    def stage_for(self, stream: str, spec: TableSpec, types: dict[str, str]) -> sql.Identifier:
+        """Where the stream's batches go: its table, or with `overwrite` its staging table."""
+        if self.settings.load_method != "overwrite":
+            return spec.ident
+        replication_key = self.replication_key_of(stream)
+        replication = fit_identifier(replication_key) if replication_key else None
+        return self.overwrites.stage(self.db, self.settings, stream, spec, types, replication)
 
-    def _empty_overwritten_tables_that_got_no_rows(self) -> None:
-        """With `overwrite`, a stream that sent its SCHEMA but no record is empty at the source:
-        so is its table, once the tap has marked the sync complete (without that marker, the
-        tap may have died before the records). Its rows are all committed by now: streams that
-        sent rows were truncated by their first batch."""
-        timeout = self.settings.statement_timeout_seconds
-        for sink in [*self._sinks_to_clear, *self._sinks_active.values()]:
-            if isinstance(sink, TableSink) and self.needs_truncate(sink.spec):
-                self.truncated(sink.spec)
-                with self.db.transaction(timeout, what=f"emptying {sink.spec.name}") as cur:
-                    truncate(cur, sink.spec.ident)
+    def table_sinks(self) -> list[TableSink]:
+        """Every sink of this run that loads a table (older ones of a changed schema too)."""
+        sinks = [*self._sinks_to_clear, *self._sinks_active.values()]
+        return [sink for sink in sinks if isinstance(sink, TableSink)]
 
     def log_rejection(self, stream: str, error: str) -> None:
         if self._rejections_logged < _REJECTION_LOG_LIMIT:
@@ -397,6 +445,13 @@ class TargetSupabase(Target):
 
 
 _AGE_CHECK_EVERY_ROWS = 1000
+
+
+def _version(stream: str, version: Any) -> int:
+    if isinstance(version, bool) or not isinstance(version, int):
+        msg = f"ACTIVATE_VERSION of stream {stream!r}: the version must be an integer: {version!r}"
+        raise InvalidInputLine(msg)
+    return version
 
 
 def _setting(config: Mapping[str, Any], name: str, default: float) -> float:
