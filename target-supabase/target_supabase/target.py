@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any
+from typing import Any, ClassVar
 
 from psycopg2 import sql
 from singer_sdk.exceptions import (
@@ -17,6 +17,7 @@ from singer_sdk.exceptions import (
     MissingKeyPropertiesError,
     RecordsWithoutSchemaException,
 )
+from singer_sdk.helpers.capabilities import CapabilitiesEnum, PluginCapabilities
 from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.singerlib.exceptions import InvalidInputLine
 from singer_sdk.target_base import Target
@@ -73,6 +74,10 @@ class TargetSupabase(Target):
     """Loads Singer streams into Supabase (PostgreSQL) with COPY and upserts."""
 
     name = "target-supabase"
+    capabilities: ClassVar[list[CapabilitiesEnum]] = [
+        *Target.capabilities,
+        PluginCapabilities.ACTIVATE_VERSION,
+    ]
     config_jsonschema = CONFIG_SCHEMA
     default_sink_class = TableSink
     message_reader_class = FastSingerReader
@@ -230,6 +235,13 @@ class TargetSupabase(Target):
         if stream not in self.mapper.stream_maps:
             msg = f"ACTIVATE_VERSION of stream {stream!r} came before the stream's SCHEMA message"
             raise RecordsWithoutSchemaException(msg)
+        if not self.config.get("process_activate_version_messages", True):
+            self.logger.warning(
+                "ACTIVATE_VERSION of stream %s ignored (process_activate_version_messages is "
+                "false): rows the source no longer has stay as they are",
+                stream,
+            )
+            return
         self.versions.activate(stream, _version(stream, version))
         self.overwrites.versioned_streams.add(stream)
         self._use_version(stream, version)

@@ -119,7 +119,12 @@ def test_state_carries_the_sync_marker_and_ends_complete(full_run: TapOutput) ->
 
 
 def test_stdout_is_only_singer_messages_and_the_token_never_shows(full_run: TapOutput) -> None:
-    assert {m["type"] for m in full_run.messages} <= {"SCHEMA", "RECORD", "STATE"}
+    assert {m["type"] for m in full_run.messages} <= {
+        "SCHEMA",
+        "RECORD",
+        "STATE",
+        "ACTIVATE_VERSION",
+    }
     assert TOKEN not in full_run.stdout
     assert TOKEN not in full_run.stderr
 
@@ -148,3 +153,16 @@ def test_parts_alone_can_be_selected(workspace: FakeIntercom, tmp_path: Path) ->
 
     assert set(output.records) == {"conversation_parts"}
     assert output.states[-1]["bookmarks"]["conversations"]["replication_key_value"]
+
+
+def test_streams_read_whole_send_activate_version_before_their_versioned_records(
+    full_run: TapOutput,
+) -> None:
+    # The target removes (or marks) rows of an older version once the run is complete.
+    activations = {
+        m["stream"]: m["version"] for m in full_run.messages if m["type"] == "ACTIVATE_VERSION"
+    }
+    assert set(activations) == {"admins", "tags", "teams", "segments", "data_attributes"}
+    for message in full_run.messages:
+        if message["type"] == "RECORD" and message["stream"] in activations:
+            assert message["version"] == activations[message["stream"]]

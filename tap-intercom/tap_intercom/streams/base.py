@@ -85,7 +85,10 @@ class IntercomStream(Stream):
         if self._pending is not None:
             super()._increment_stream_state(self._pending)
             self._pending = None
-        self._write_state_message()
+        if self.get_batch_config(self.config) is None:
+            # With `batch_config`, the records sit in a file until the SDK writes its BATCH
+            # message, and the SDK writes STATE right after each one.
+            self._write_state_message()
 
     @override
     def _increment_stream_state(

@@ -9,7 +9,7 @@ conversation, then its parts and tags, and STATE once a whole page is written.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ from tap_intercom.streams.base import IntercomStream
 from tap_intercom.timestamps import to_iso, to_seconds
 
 if TYPE_CHECKING:
+    from singer_sdk.helpers._batch import BatchConfig
     from singer_sdk.helpers.types import Context, Record
 
 logger = logging.getLogger("tap-intercom")
@@ -42,6 +43,13 @@ class ConversationsStream(IntercomStream):
     replication_key = "updated_at"
     is_sorted = True  # searched with sort updated_at ascending
     serves_conversation_ids = True
+
+    @override
+    def get_batch_config(self, config: Mapping[str, Any]) -> BatchConfig | None:
+        # Always RECORD messages, even with `batch_config`: parts and tags are written right
+        # after their conversation (docs/architecture.md, "Record order"), which a batch file
+        # written later would break.
+        return None
 
     @override
     def generate_child_contexts(

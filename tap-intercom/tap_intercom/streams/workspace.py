@@ -12,7 +12,17 @@ if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
 
 
-class ListStream(IntercomStream):
+class WholeStream(IntercomStream):
+    """A stream read whole every run: it sends ACTIVATE_VERSION, so that the target removes
+    (or marks deleted) what Intercom no longer lists. Not in a run of chosen
+    `conversation_ids`, which reads none of it."""
+
+    @property
+    def emit_activate_version_messages(self) -> bool:
+        return not self.runtime.settings.conversation_ids
+
+
+class ListStream(WholeStream):
     """One unpaginated `GET` whose list sits under `list_key` (fact sheet §2, "None")."""
 
     path: str
@@ -54,7 +64,7 @@ class SegmentsStream(ListStream):
     path, list_key = "/segments", "segments"
 
 
-class DataAttributesStream(IntercomStream):
+class DataAttributesStream(WholeStream):
     """Contact and company attributes (`GET /data_attributes?model=...`, spec L14654)."""
 
     name = "data_attributes"
