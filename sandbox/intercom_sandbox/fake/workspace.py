@@ -143,6 +143,34 @@ class Workspace:
             "applied_by": {"type": "admin", "id": tag.applied_by},
         }
 
+    def add_tag(self, name: str) -> str:
+        """A new tag, applied to nothing yet (`POST /tags`, spec 2.16 L18196); returns its id."""
+        with self.lock:
+            tag_id = str(9_000_000 + len(self.tags) + 1)
+            while tag_id in self.tags:
+                tag_id = str(int(tag_id) + 1)
+            self.tags[tag_id] = {"type": "tag", "id": tag_id, "name": name}
+            return tag_id
+
+    def delete_tag(self, tag_id: str) -> None:
+        """`DELETE /tags/{tag_id}` (spec 2.16 L18358): refused while the tag is applied to
+        something ("Tag has dependent objects", L18395); afterwards `GET /tags` no longer
+        lists it."""
+        with self.lock:
+            if self._tag_in_use(tag_id):
+                msg = f"tag {tag_id} has dependent objects"
+                raise ValueError(msg)
+            del self.tags[tag_id]
+
+    def _tag_in_use(self, tag_id: str) -> bool:
+        in_conversations = any(tag_id in c.tag_ids for c in self.conversations.values())
+        in_contacts = any(tag_id in links.tag_ids for links in self.contact_links.values())
+        in_companies = any(
+            tag_id in {tag["id"] for tag in (company.get("tags") or {}).get("tags", [])}
+            for company in self.companies.values()
+        )
+        return in_conversations or in_contacts or in_companies
+
     def mutate(self, seed: int) -> MutationSummary:
         """Deterministic changes for the seed (see mutations.py); returns what changed."""
         from .mutations import apply_mutation  # mutations build on the workspace

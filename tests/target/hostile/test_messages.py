@@ -535,3 +535,109 @@ def test_a_reserved_stream_is_refused_and_loads_once_renamed_with_table_names(
     assert done.returncode == 0, done.stderr
     assert fetch(database_url, "SELECT id FROM intercom_sync_logs_records") == [(1,)]
     assert [log["status"] for log in sync_logs(database_url)] == ["failed", "success"]
+
+
+# --- tap-intercom → target-supabase ---
+
+TAP_BIN = TARGET_BIN.parent / "tap-intercom"
+
+
+def run_tap(fake: Any, tmp_path: Path, state_value: Any = None, **settings: Any) -> list[str]:
+    """The tap's output lines (run as a process, as the pipe does)."""
+    config = {"access_token": fake.token, "api_url": fake.url, "max_workers": 2, **settings}
+    config_file = tmp_path / "tap.json"
+    config_file.write_text(json.dumps(config))
+    args = [str(TAP_BIN), "--config", str(config_file)]
+    if state_value is not None:
+        state_file = tmp_path / "state.json"
+        state_file.write_text(json.dumps(state_value))
+        args += ["--state", str(state_file)]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout.splitlines()
+
+
+def count(url: str, table: str) -> int:
+    return int(fetch(url, f'SELECT count(*) FROM "{table}"')[0][0])
+
+
+def test_the_taps_batch_config_loads_end_to_end(
+    fake_intercom, target_config, database_url, tmp_path
+) -> None:
+    fake = fake_intercom(seed=61, conversations=6, contacts=7, companies=3, tickets=3)
+    batch_config = {
+        "encoding": {"format": "jsonl", "compression": "gzip"},
+        "storage": {"root": (tmp_path / "batches").as_uri(), "prefix": "intercom-"},
+    }
+    lines = run_tap(fake, tmp_path, batch_config=batch_config)
+    batched = {json.loads(line)["stream"] for line in lines if '"type":"BATCH"' in line}
+    assert {"contacts", "companies", "tickets", "admins", "tags"} <= batched
+    assert "conversations" not in batched  # parent-first order: RECORD messages
+
+    done = run_process(target_config, lines, tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    truth = fake.truth()
+    assert count(database_url, "intercom_users") == len(truth.contacts)
+    assert count(database_url, "intercom_companies") == len(truth.companies)
+    assert count(database_url, "intercom_tickets") == len(truth.tickets)
+    assert count(database_url, "intercom_admins") == len(truth.admins)
+    assert count(database_url, "intercom_tags") == len(truth.tags)
+    assert count(database_url, "intercom_conversations") == len(truth.conversations)
+    assert done.states[-1]["sync"]["complete"] is True
+    assert sync_logs(database_url)[-1]["status"] == "success"
+
+
+@pytest.mark.parametrize("hard_delete", [False, True], ids=["soft", "hard"])
+def test_a_tag_deleted_in_intercom_leaves_supabase_after_the_next_run(
+    fake_intercom, target_config, database_url, tmp_path, hard_delete
+) -> None:
+    fake = fake_intercom(seed=62, conversations=3, contacts=3, companies=2, tickets=1)
+    doomed = fake.workspace.add_tag("Temporary")
+    config = {**target_config, "hard_delete": hard_delete}
+    first = run_process(config, run_tap(fake, tmp_path), tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert fetch(database_url, "SELECT name FROM intercom_tags WHERE tag_id = %s", [doomed])
+
+    fake.workspace.delete_tag(doomed)
+    done = run_process(config, run_tap(fake, tmp_path, first.states[-1]), tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    rows = fetch(
+        database_url, "SELECT to_jsonb(t) FROM intercom_tags t WHERE tag_id = %s", [doomed]
+    )
+    if hard_delete:
+        assert rows == []
+    else:
+        [(row,)] = rows
+        assert row["_sdc_deleted_at"] is not None
+    live = "SELECT count(*) FROM intercom_tags WHERE tag_id <> %s"
+    assert fetch(database_url, live, [doomed]) == [(len(fake.truth().tags),)]
+
+
+def test_a_one_conversation_run_in_overwrite_mode_empties_no_table(
+    fake_intercom, target_config, database_url, tmp_path
+) -> None:
+    fake = fake_intercom(seed=63, conversations=4, contacts=4, companies=2, tickets=2)
+    config = overwrite(target_config)
+    assert run_process(config, run_tap(fake, tmp_path), tmp_path).returncode == 0
+    before = {
+        table: count(database_url, table)
+        for table in (
+            "intercom_users",
+            "intercom_admins",
+            "intercom_tags",
+            "intercom_conversations",
+            "intercom_messages",
+        )
+    }
+    one = sorted(fake.truth().conversations)[0]
+
+    lines = run_tap(fake, tmp_path, conversation_ids=[one])
+    assert not [line for line in lines if '"ACTIVATE_VERSION"' in line]
+    done = run_process(config, lines, tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    after = {table: count(database_url, table) for table in before}
+    assert after == before
+    assert all(value > 0 for value in after.values())
