@@ -230,11 +230,15 @@ CREATE_TABLE = re.compile(r'^CREATE TABLE IF NOT EXISTS "[^"]+"\."([^"]+)" \((.*
 CREATE_INDEX = re.compile(
     r'^CREATE INDEX IF NOT EXISTS "[^"]+" ON "[^"]+"\."([^"]+)" \((.*)\);$', re.M
 )
-SYNCED_AT = (
-    "_synced_at",
-    "when the row was last inserted or changed (set by the target; triggers set it for other "
-    "writers)",
-)
+# Columns the target adds, described here rather than in docs/column_origins.yml.
+TARGET_COLUMNS = {
+    "_synced_at": "when the row was last inserted or changed (set by the target; triggers set "
+    "it for other writers)",
+    "_sdc_table_version": "the run (ACTIVATE_VERSION) that last saw the row in Intercom (set by "
+    "the target)",
+    "_sdc_deleted_at": "when a run no longer found the row in Intercom; empty while it exists "
+    "(set by the target; with `hard_delete` the row is deleted instead)",
+}
 
 
 @dataclass(frozen=True)
@@ -316,7 +320,7 @@ def replication_of(stream: dict[str, Any], entry: dict[str, Any]) -> str:
     return f"incremental on `{key}`" if key else "all of it, every run"
 
 
-def load_of(stream: str, defaults: dict[str, Any], table_of: dict[str, str]) -> str:
+def load_of(stream: str, defaults: dict[str, Any], table_of: dict[str, str], whole: bool) -> str:
     replaced = defaults["replace_sets"].get(stream)
     if replaced:
         return f"replaced as a set per {code(replaced['parent_keys'])}"
@@ -324,7 +328,15 @@ def load_of(stream: str, defaults: dict[str, Any], table_of: dict[str, str]) -> 
     if deleted:
         target = table_of[deleted["target_stream"]]
         return f"sets `{deleted['deleted_at_property']}` on `{target}` (no table of its own)"
+    if whole:
+        return "upsert on the key; rows Intercom no longer lists get `_sdc_deleted_at`"
     return "upsert on the key"
+
+
+def read_whole(stream: dict[str, Any]) -> bool:
+    """Streams the tap reads whole and versions (ACTIVATE_VERSION)."""
+    root = next(m["metadata"] for m in stream["metadata"] if not m["breadcrumb"])
+    return bool(root.get("forced-replication-method") == "FULL_TABLE")
 
 
 def target_defaults(target_about: dict[str, Any]) -> dict[str, Any]:
@@ -350,7 +362,8 @@ def overview(
         entry = found["streams"].get(name, {})
         lines.append(
             f"| {table} | `{name}` | {code(stream['key_properties'])} "
-            f"| {replication_of(stream, entry)} | {load_of(name, defaults, table_of)} |"
+            f"| {replication_of(stream, entry)} "
+            f"| {load_of(name, defaults, table_of, read_whole(stream))} |"
         )
     return lines
 
@@ -359,7 +372,7 @@ def column_table(table: Table, described: dict[str, str], known: dict[str, str])
     lines = ["| column | type | from Intercom |", "| --- | --- | --- |"]
     for column, sql_type in table.columns:
         name = f"**`{column}`**" if column in table.key else f"`{column}`"
-        where = SYNCED_AT[1] if column == SYNCED_AT[0] else origin_of(column, described, known)
+        where = TARGET_COLUMNS.get(column) or origin_of(column, described, known)
         lines.append(f"| {name} | {sql_type} | {where} |")
     return lines
 

@@ -22,14 +22,17 @@ from target_supabase.loader import (
     soft_delete,
 )
 from target_supabase.names import fit_identifier, table_name
-from target_supabase.table_spec import Column, StreamShape, TableSpec, stream_table_spec
-from target_supabase.validation import FastValidator
-from target_supabase.versions import (
+from target_supabase.table_spec import (
     DELETED_AT_COLUMN,
     VERSION_COLUMN,
+    Column,
+    StreamShape,
+    TableSpec,
+    stream_table_spec,
     version_columns,
-    with_version_columns,
 )
+from target_supabase.validation import FastValidator
+from target_supabase.versions import with_version_columns
 
 if TYPE_CHECKING:
     from target_supabase.target import TargetSupabase

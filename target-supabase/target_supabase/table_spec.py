@@ -16,6 +16,10 @@ SYNCED_AT = "_synced_at"
 # Rows the target inserts get their `_synced_at` from this default, and rows it updates from the
 # merge itself: the triggers (ddl.py) then have nothing to do for them.
 SYNCED_AT_DEFAULT = "DEFAULT now()"
+# Streams read whole that send ACTIVATE_VERSION (versions.py): the version that last wrote a row,
+# and when a newer version no longer had it. The names of the Meltano SDK and target-postgres.
+VERSION_COLUMN = "_sdc_table_version"
+DELETED_AT_COLUMN = "_sdc_deleted_at"
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,9 @@ class StreamShape:
     schema: Mapping[str, Any]
     key_properties: tuple[str, ...] = ()
     replication_key: str | None = None
+    # Read whole every run, with ACTIVATE_VERSION: the catalog's `forced-replication-method`
+    # FULL_TABLE (a SCHEMA message cannot say it: its table gets the columns at the activation).
+    versioned: bool = False
 
     @classmethod
     def from_catalog_entry(cls, entry: Mapping[str, Any]) -> StreamShape:
@@ -68,7 +75,16 @@ class StreamShape:
             schema=entry["schema"],
             key_properties=tuple(keys),
             replication_key=replication_key,
+            versioned=root.get("forced-replication-method") == "FULL_TABLE",
         )
+
+
+def version_columns(hard_delete: bool) -> list[Column]:
+    """The columns of a versioned stream's table (no deletion mark with `hard_delete`)."""
+    columns = [Column(VERSION_COLUMN, "bigint")]
+    if not hard_delete:
+        columns.append(Column(DELETED_AT_COLUMN, "timestamptz"))
+    return columns
 
 
 def stream_table_spec(shape: StreamShape, settings: LoadSettings) -> TableSpec:
@@ -79,6 +95,8 @@ def stream_table_spec(shape: StreamShape, settings: LoadSettings) -> TableSpec:
         Column(fit_identifier(name), sql_type(prop), not_null=name in keys)
         for name, prop in properties.items()
     ]
+    if shape.versioned:
+        columns += version_columns(settings.hard_delete)
     present = {column.name for column in columns}
     for extra in settings.soft_delete_columns(shape.name):
         if fit_identifier(extra) not in present:

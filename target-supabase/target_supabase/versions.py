@@ -22,18 +22,12 @@ from dataclasses import dataclass, field
 import psycopg2.extensions
 from psycopg2 import sql
 
-from target_supabase.table_spec import Column, TableSpec
-
-VERSION_COLUMN = "_sdc_table_version"
-DELETED_AT_COLUMN = "_sdc_deleted_at"
-
-
-def version_columns(hard_delete: bool) -> list[Column]:
-    """The columns a versioned stream's table gets."""
-    columns = [Column(VERSION_COLUMN, "bigint")]
-    if not hard_delete:
-        columns.append(Column(DELETED_AT_COLUMN, "timestamptz"))
-    return columns
+from target_supabase.table_spec import (
+    DELETED_AT_COLUMN,
+    VERSION_COLUMN,
+    TableSpec,
+    version_columns,
+)
 
 
 def with_version_columns(spec: TableSpec, hard_delete: bool) -> TableSpec:

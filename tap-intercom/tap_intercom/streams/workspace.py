@@ -10,12 +10,19 @@ from tap_intercom.streams.base import IntercomStream
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
+    from singer_sdk.tap_base import Tap
 
 
 class WholeStream(IntercomStream):
     """A stream read whole every run: it sends ACTIVATE_VERSION, so that the target removes
     (or marks deleted) what Intercom no longer lists. Not in a run of chosen
-    `conversation_ids`, which reads none of it."""
+    `conversation_ids`, which reads none of it. Its catalog entry says so
+    (`forced-replication-method: FULL_TABLE`), so that `apply-schema` creates the version
+    columns a first sync would."""
+
+    def __init__(self, tap: Tap) -> None:
+        super().__init__(tap)
+        self.forced_replication_method = "FULL_TABLE"
 
     @property
     def emit_activate_version_messages(self) -> bool:
