@@ -136,11 +136,6 @@ def _comparable(target: TableLoad, names: Sequence[str], alias: str) -> sql.Comp
     )
 
 
-def truncate(cur: psycopg2.extensions.cursor, table: sql.Identifier) -> None:
-    # TRUNCATE, never DROP: grants and RLS policies on the table survive an overwrite.
-    cur.execute(sql.SQL("TRUNCATE {}").format(table))
-
-
 def delete_children(
     cur: psycopg2.extensions.cursor,
     table: sql.Identifier,
