@@ -42,7 +42,7 @@ from target_supabase.sink import SoftDeleteSink, TableSink, ValidatingSink
 from target_supabase.support_tables import support_table_specs
 from target_supabase.sync_log import SyncLog
 from target_supabase.table_spec import TableSpec
-from target_supabase.versions import Versions
+from target_supabase.versions import Versions, parse_version
 
 if sys.version_info >= (3, 12):
     from typing import override
@@ -242,7 +242,7 @@ class TargetSupabase(Target):
                 stream,
             )
             return
-        self.versions.activate(stream, _version(stream, version))
+        self.versions.activate(stream, parse_version(stream, version, "ACTIVATE_VERSION"))
         self.overwrites.versioned_streams.add(stream)
         self._use_version(stream, version)
 
@@ -250,7 +250,7 @@ class TargetSupabase(Target):
         for stream_map in self.mapper.stream_maps.get(stream) or []:
             sink = self._sinks_active.get(stream_map.stream_alias)
             if isinstance(sink, TableSink) and sink.version != version:
-                sink.use_version(_version(stream, version))
+                sink.use_version(parse_version(stream, version, "a message"))
 
     @override
     def _process_batch_message(self, message_dict: dict) -> None:
@@ -457,13 +457,6 @@ class TargetSupabase(Target):
 
 
 _AGE_CHECK_EVERY_ROWS = 1000
-
-
-def _version(stream: str, version: Any) -> int:
-    if isinstance(version, bool) or not isinstance(version, int):
-        msg = f"ACTIVATE_VERSION of stream {stream!r}: the version must be an integer: {version!r}"
-        raise InvalidInputLine(msg)
-    return version
 
 
 def _setting(config: Mapping[str, Any], name: str, default: float) -> float:

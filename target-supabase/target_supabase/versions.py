@@ -18,9 +18,11 @@ after it would leave the table empty (or every row marked deleted).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import psycopg2.extensions
 from psycopg2 import sql
+from singer_sdk.singerlib.exceptions import InvalidInputLine
 
 from target_supabase.table_spec import (
     DELETED_AT_COLUMN,
@@ -52,6 +54,14 @@ class Versions:
 
     def activate(self, stream: str, version: int) -> None:
         self.activated[stream] = version
+
+
+def parse_version(stream: str, version: Any, message: str) -> int:
+    """A message's `version`: an integer (the SDK's is a Unix time), or a clear error."""
+    if isinstance(version, bool) or not isinstance(version, int):
+        msg = f"{message} of stream {stream!r}: the version must be an integer, not {version!r}"
+        raise InvalidInputLine(msg)
+    return version
 
 
 def retire_old_rows(

@@ -362,6 +362,32 @@ def test_a_malformed_activate_version_fails_clearly_and_deletes_nothing(
     assert fetch(database_url, "SELECT tag_id FROM intercom_tags") == [("a",)]
 
 
+def test_a_record_whose_version_is_not_an_integer_fails_clearly(
+    target_config, database_url, tmp_path
+) -> None:
+    bad = {**tag_row("a"), "version": "v2"}
+
+    done = run_process(target_config, [TAGS, tag_row("z"), state({"n": 1}), bad], tmp_path)
+
+    assert done.returncode == 1
+    assert "a message of stream 'tags': the version must be an integer, not 'v2'" in done.stderr
+    assert done.states == [{"n": 1}]
+    assert fetch(database_url, "SELECT tag_id FROM intercom_tags") == [("z",)]
+
+
+def test_activate_version_can_be_turned_off_and_then_retires_nothing(
+    target_config, database_url, tmp_path
+) -> None:
+    config = {**target_config, "process_activate_version_messages": False}
+    run_process(config, [TAGS, tag_row("a"), tag_row("b")], tmp_path)
+
+    done = run_process(config, [TAGS, activate("tags", 2), tag_row("b")], tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    assert "ACTIVATE_VERSION of stream tags ignored" in done.stderr
+    assert fetch(database_url, "SELECT tag_id FROM intercom_tags ORDER BY 1") == [("a",), ("b",)]
+
+
 # --- overwrite ---
 
 
