@@ -279,6 +279,11 @@ class SoftDeleteSink(ValidatingSink):
             if table_exists(cur, table):
                 add_column(cur, table, self.deleted_at_column, "timestamptz")
                 soft_delete(cur, table, self.key_columns, self.deleted_at_column, rows)
+                staged = self.owner.overwrites.staged.get(self.table)
+                if staged is not None:  # `overwrite`: the rows that will replace the table's
+                    stage = staged.stage.ident
+                    add_column(cur, stage, self.deleted_at_column, "timestamptz")
+                    soft_delete(cur, stage, self.key_columns, self.deleted_at_column, rows)
             elif rows:
                 self._keep_unapplied(rows)
             self._insert_rejected(cur, self.batch.rejected)

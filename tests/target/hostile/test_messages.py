@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from target.intercom_messages import CONVERSATIONS, conversation, sync_state
+from target.intercom_messages import CONVERSATIONS, DELETED, conversation, hour, sync_state
 from target.support import (
     TARGET_BIN,
     Finished,
@@ -483,6 +483,21 @@ def _count(url: str, query: str) -> int:
         return int(fetch(url, query)[0][0])
     except Exception:  # the staging table may not exist yet
         return 0
+
+
+def test_a_deletion_in_an_overwrite_run_survives_the_replacement(
+    target_config, database_url, tmp_path
+) -> None:
+    config = overwrite(target_config)
+    deletion = record("deleted_conversations", conversation_id="2", deleted_at=hour(9))
+    run = [CONVERSATIONS, sync_state("full", False), conversation("1", 1), conversation("2", 1)]
+    run += [DELETED, deletion, sync_state("full", True)]
+
+    done = run_process(config, run, tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    query = "SELECT conversation_id, deleted_at IS NOT NULL FROM intercom_conversations ORDER BY 1"
+    assert fetch(database_url, query) == [("1", False), ("2", True)]
 
 
 def test_a_failed_overwrite_run_leaves_the_table_and_the_next_run_starts_clean(
