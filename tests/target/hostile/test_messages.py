@@ -614,6 +614,19 @@ def test_the_taps_batch_config_loads_end_to_end(
     batched = {json.loads(line)["stream"] for line in lines if '"type":"BATCH"' in line}
     assert {"contacts", "companies", "tickets", "admins", "tags"} <= batched
     assert "conversations" not in batched  # parent-first order: RECORD messages
+    messages = [json.loads(line) for line in lines]
+    for stream in ("contacts", "companies", "tickets"):
+        # No STATE moves a bookmark over records still waiting in a file.
+        first_batch = next(
+            i for i, m in enumerate(messages) if m["type"] == "BATCH" and m["stream"] == stream
+        )
+        first_bookmark = next(
+            i
+            for i, m in enumerate(messages)
+            if m["type"] == "STATE"
+            and (m["value"].get("bookmarks", {}).get(stream) or {}).get("replication_key_value")
+        )
+        assert first_batch < first_bookmark, stream
 
     done = run_process(target_config, lines, tmp_path)
 
@@ -625,7 +638,10 @@ def test_the_taps_batch_config_loads_end_to_end(
     assert count(database_url, "intercom_admins") == len(truth.admins)
     assert count(database_url, "intercom_tags") == len(truth.tags)
     assert count(database_url, "intercom_conversations") == len(truth.conversations)
-    assert done.states[-1]["sync"]["complete"] is True
+    final = done.states[-1]
+    assert final["sync"]["complete"] is True
+    for stream in ("contacts", "companies", "tickets", "conversations"):
+        assert final["bookmarks"][stream]["replication_key_value"], stream
     assert sync_logs(database_url)[-1]["status"] == "success"
 
 
