@@ -30,6 +30,14 @@ def add_fake_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--latency-ms", type=int, default=0)
     parser.add_argument("--fault-rate", type=float, default=0.0)
     parser.add_argument("--fault-seed", type=int, default=1)
+    parser.add_argument(
+        "--deny",
+        action="append",
+        default=[],
+        metavar="RESOURCE",
+        help="answer 401 token_unauthorized on this resource, as Intercom does for a token "
+        "without its permission (e.g. tickets; repeatable)",
+    )
     parser.set_defaults(run=run_fake)
 
 
@@ -56,6 +64,7 @@ def run_fake(args: argparse.Namespace) -> int:
         rate_limit_per_10s=args.rate_limit_per_10s,
         latency_ms=args.latency_ms,
         faults=FaultSpec(rate=args.fault_rate, seed=args.fault_seed),
+        denied_resources=args.deny,
         host=args.host,
         port=args.port,
     )

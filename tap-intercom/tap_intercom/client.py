@@ -20,6 +20,7 @@ from requests.adapters import HTTPAdapter
 from tap_intercom.errors import (
     IntercomAuthError,
     IntercomNotFoundError,
+    IntercomPermissionError,
     IntercomRequestError,
     RetriableError,
 )
@@ -31,6 +32,8 @@ REGION_URLS = {
     "au": "https://api.au.intercom.io",
 }
 _MAX_TRIES = 6
+# A valid token without the endpoint's permission (errors.IntercomPermissionError).
+PERMISSION_ERROR_CODE = "token_unauthorized"
 _MAX_THROTTLED_RETRIES = 50
 _AUTH_HINT = {
     401: "Intercom rejected the access token: check `access_token` (and that it is not revoked)",
@@ -144,6 +147,10 @@ class IntercomClient:
 def _decode(response: requests.Response, endpoint: str) -> dict[str, Any]:
     status = response.status_code
     request_id = _request_id(response)
+    if status == 401 and _error_codes(response) == {PERMISSION_ERROR_CODE}:
+        raise IntercomPermissionError(
+            _error_message(response), endpoint=endpoint, status=status, request_id=request_id
+        )
     if status in _AUTH_HINT:
         raise IntercomAuthError(
             _AUTH_HINT[status], endpoint=endpoint, status=status, request_id=request_id
@@ -176,6 +183,11 @@ def _error_body(response: requests.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+def _error_codes(response: requests.Response) -> set[str]:
+    errors = _error_body(response).get("errors") or []
+    return {str(error.get("code")) for error in errors if isinstance(error, dict)}
 
 
 def _request_id(response: requests.Response) -> str | None:

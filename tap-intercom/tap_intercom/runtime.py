@@ -11,6 +11,7 @@ from tap_intercom.client import ClientSettings, IntercomClient
 from tap_intercom.progress import Progress
 from tap_intercom.ratelimit import RateBudget
 from tap_intercom.settings import Settings
+from tap_intercom.skips import SkippedStreams
 
 INCREMENTAL_STREAMS = ("conversations", "contacts", "companies", "tickets", "deleted_conversations")
 
@@ -22,6 +23,7 @@ class Runtime:
     progress: Progress
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    skipped: SkippedStreams = field(default_factory=SkippedStreams)
 
     @property
     def started_epoch(self) -> int:
@@ -67,3 +69,9 @@ def sync_marker(runtime: Runtime, kind: str) -> dict[str, Any]:
         "started_at": runtime.started_at.isoformat(),
         "complete": False,
     }
+
+
+def mark_skipped(marker: dict[str, Any], runtime: Runtime) -> None:
+    """`skipped_streams` in the sync marker, present only once a stream was skipped."""
+    if runtime.skipped:
+        marker["skipped_streams"] = runtime.skipped.as_dict()

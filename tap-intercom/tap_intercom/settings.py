@@ -9,6 +9,7 @@ from typing import Any
 from singer_sdk import typing as th
 
 from tap_intercom.client import REGION_URLS
+from tap_intercom.skips import ON_STREAM_UNAVAILABLE, SKIP
 from tap_intercom.timestamps import epoch
 
 API_VERSIONS = ["2.14", "2.15", "2.16"]
@@ -117,6 +118,19 @@ CONFIG_SCHEMA = th.PropertiesList(
         title="Hours back",
         description="Incremental streams start this many hours ago, ignoring state/start_date.",
     ),
+    th.Property(
+        "on_stream_unavailable",
+        th.StringType,
+        default=SKIP,
+        allowed_values=list(ON_STREAM_UNAVAILABLE),
+        title="On stream unavailable",
+        description=(
+            "What to do with a stream the token may not read (a permission missing in "
+            "Intercom's Developer Hub) or that cannot be read this run: `skip` it with a "
+            "warning, finish the other streams and record the run as `partial`; or `fail` the "
+            "run."
+        ),
+    ),
 ).to_dict()
 
 
@@ -135,6 +149,7 @@ class Settings:
     request_timeout: float
     plaintext: bool
     hours_back: int | None
+    on_stream_unavailable: str = SKIP
 
 
 def config_errors(config: Mapping[str, Any]) -> list[str]:
@@ -190,4 +205,5 @@ def parse_settings(config: Mapping[str, Any]) -> Settings:
         request_timeout=float(config.get("request_timeout", 60)),
         plaintext=config.get("body_format", "html") == "plaintext",
         hours_back=config.get("hours_back"),
+        on_stream_unavailable=config.get("on_stream_unavailable", SKIP),
     )

@@ -57,3 +57,5 @@ class ServerOptions:
     faults: FaultSpec = field(default_factory=FaultSpec)
     scroll_expiry_seconds: float = 60.0
     scroll_page_size: int = 50
+    # Resources (first path segment, e.g. "tickets") the token may not read: permissions.py.
+    denied_resources: tuple[str, ...] = ()

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 from .dispatch import Reply, api_version, handle, parse_body, rate_limited, unauthorized
 from .errors import ApiError, error_body
 from .faults import SERVER_ERRORS
+from .permissions import DENIED_STATUS, denied_body, is_denied
 from .request import ApiRequest
 
 if TYPE_CHECKING:
@@ -53,6 +54,9 @@ class IntercomHandler(BaseHTTPRequestHandler):
         limit = rate_limited(fake.limiter, fake.stats)
         if isinstance(limit, Reply):
             self._send(limit)
+            return
+        if is_denied(fake.options.denied_resources, url.path):
+            self._send(Reply(DENIED_STATUS, denied_body(), limit))
             return
         fault = fake.faults.next_fault(url.path)
         if fault is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
 from types import TracebackType
@@ -11,6 +12,7 @@ from typing import Any
 from .config import FaultSpec, ServerOptions, WorkspaceSpec
 from .faults import FaultInjector
 from .handler import IntercomHandler
+from .permissions import checked_resources
 from .ratelimit import RateLimiter
 from .request import ApiContext
 from .scroll import ScrollRegistry
@@ -44,6 +46,7 @@ class FakeIntercom:
         faults: FaultSpec | None = None,
         scroll_expiry_seconds: float = 60.0,
         scroll_page_size: int = 50,
+        denied_resources: Sequence[str] = (),
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -54,6 +57,7 @@ class FakeIntercom:
             faults or FaultSpec(),
             scroll_expiry_seconds,
             scroll_page_size,
+            checked_resources(denied_resources),
         )
         self.workspace = Workspace(spec or WorkspaceSpec())
         self.stats = Stats()
