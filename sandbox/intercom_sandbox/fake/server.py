@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.server import ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -114,6 +114,11 @@ class FakeIntercom:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+    def deny(self, *resources: str) -> None:
+        """From now on the token may read everything but these resources (none: everything),
+        as when an admin changes the app's permissions between two runs."""
+        self.options = replace(self.options, denied_resources=checked_resources(resources))
 
     def truth(self) -> Truth:
         return self.workspace.truth()
