@@ -31,7 +31,11 @@ class Runtime:
 
 
 def build_runtime(settings: Settings) -> Runtime:
-    budget = RateBudget(settings.max_requests_per_minute)
+    client = build_client(settings)
+    return Runtime(settings, client, Progress(client.budget.stats))
+
+
+def build_client(settings: Settings) -> IntercomClient:
     client_settings = ClientSettings(
         base_url=settings.base_url,
         access_token=settings.access_token,
@@ -39,7 +43,7 @@ def build_runtime(settings: Settings) -> Runtime:
         timeout=settings.request_timeout,
         pool_size=settings.max_workers + 2,
     )
-    return Runtime(settings, IntercomClient(client_settings, budget), Progress(budget.stats))
+    return IntercomClient(client_settings, RateBudget(settings.max_requests_per_minute))
 
 
 def sync_type(settings: Settings, state: dict[str, Any]) -> str:
