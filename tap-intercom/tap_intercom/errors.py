@@ -61,4 +61,4 @@ class StreamUnavailableError(Exception):
     @property
     def summary(self) -> str:
         """What the sync marker's `skipped_streams` says about this stream."""
-        return f"{self.reason}. {self.hint}."
+        return f"{self.reason}. {self.hint[:1].upper()}{self.hint[1:]}."

@@ -5,10 +5,13 @@ fails saying so. A bad token still fails the run at once."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 from intercom_sandbox.fake import FakeIntercom
+from tap_intercom.errors import StreamUnavailableError
+from tap_intercom.tap import TapIntercom
 from tap_replica import Replica
 from tap_truth import assert_matches_truth
 from taprun import TOKEN, config_for, run_tap
@@ -101,3 +104,25 @@ def test_a_bad_token_still_fails_the_run_whatever_the_setting(
     assert output.returncode != 0
     assert "check `access_token`" in output.stderr
     assert "skipped" not in output.stderr
+
+
+def test_a_stream_skipped_midway_keeps_its_last_whole_bookmark(capsys) -> None:
+    # An unsorted stream (here deleted_conversations) keeps the highest value read so far in
+    # progress markers, which the SDK turns into the bookmark when the stream ends: a stream
+    # skipped halfway must not get it, or the next run would start after records never read.
+    tap = TapIntercom(config={"access_token": "unused", "api_url": "http://127.0.0.1:9"})
+    stream = tap.streams["deleted_conversations"]
+    stream.stream_state["replication_key_value"] = 100
+    stream.stream_state["progress_markers"] = {
+        "replication_key": "deleted_at",
+        "replication_key_value": 999,
+    }
+    tap.state["sync"] = {"run_id": "r", "type": "incremental", "complete": False}
+
+    stream.set_aside(StreamUnavailableError(stream.name, "lost halfway", "run again"))
+    stream.finalize_state_progress_markers()
+
+    assert stream.stream_state["replication_key_value"] == 100
+    written = json.loads(capsys.readouterr().out.splitlines()[-1])
+    skipped = written["value"]["sync"]["skipped_streams"]
+    assert skipped == {"deleted_conversations": "lost halfway. Run again."}

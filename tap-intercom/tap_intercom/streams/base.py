@@ -73,6 +73,9 @@ class IntercomStream(Stream):
         if self.runtime.settings.on_stream_unavailable == FAIL:
             raise error from None  # names endpoint and request_id itself
         self._pending = None
+        # An unsorted stream's progress markers hold the highest value read so far; the SDK
+        # promotes them to the bookmark when the stream ends, valid only for a whole stream.
+        self.stream_state.pop("progress_markers", None)
         children = [child.name for child in self.child_streams if child.selected]
         self.runtime.skipped.add(error, children)
         marker = self.tap_state.get("sync")
