@@ -67,7 +67,7 @@ def conversation(detail: dict[str, Any]) -> dict[str, Any]:
         "admin_assignee_id": normalize.assignee_id(detail.get("admin_assignee_id")),
         "team_assignee_id": normalize.assignee_id(detail.get("team_assignee_id")),
         "contacts": unwrap(detail.get("contacts"), "contacts"),
-        "teammates": unwrap(detail.get("teammates"), "teammates"),
+        "teammates": _teammates(detail.get("teammates")),
         "tags": [tag.get("name") for tag in _applied_tags(detail)],
         "parts_total_count": total,
         "parts_returned_count": returned,
@@ -76,12 +76,26 @@ def conversation(detail: dict[str, Any]) -> dict[str, Any]:
     return shape("conversations", values)
 
 
+def _teammates(container: Any) -> Any:
+    """The real API lists them under `admins`; the description said `teammates` until
+    intercom/Intercom-OpenAPI#220 ("teammates.teammates to teammates.admins"). Read both."""
+    if isinstance(container, dict) and "admins" in container:
+        return container["admins"]
+    return unwrap(container, "teammates")
+
+
 def _true_part_count(detail: dict[str, Any], returned: int) -> int:
-    """statistics.count_conversation_parts is the true count; the part list stops at 500 (spec
-    L10994: "we will return the 500 most recent conversation parts")."""
+    """The number of parts; the part list stops at 500 (spec L10994: "we will return the 500 most
+    recent conversation parts"). statistics.count_conversation_parts counts the source message
+    too (Intercom support, quoted in airbytehq/airbyte#39463), so it is one more than the parts."""
     statistics = detail.get("statistics") or {}
     parts = detail.get("conversation_parts") or {}
-    counts = [statistics.get("count_conversation_parts"), parts.get("total_count"), returned]
+    counted = statistics.get("count_conversation_parts")
+    counts = [
+        None if counted is None else int(counted) - 1,
+        parts.get("total_count"),
+        returned,
+    ]
     return max(int(count) for count in counts if count is not None)
 
 

@@ -92,6 +92,8 @@ def conversation_row(conv: Row) -> Row:
         "title": text(conv.get("title")),
         "source_body": text(source.get("body")),
         "tags": sorted(text(tag["name"]) for tag in applied_tags(conv)),
+        # The real API's key (intercom/Intercom-OpenAPI#220), not the old description's.
+        "teammates": conv["teammates"]["admins"],
         "parts_total_count": len(parts),
         "parts_truncated": len(parts) > PART_LIMIT,
         "parts_returned_count": min(len(parts), PART_LIMIT),

@@ -89,7 +89,27 @@ def test_the_500_part_limit_is_flagged(full_run: TapOutput) -> None:
     truncated = [r for r in full_run.records["conversations"] if r["parts_truncated"]]
     assert len(truncated) == 1
     assert truncated[0]["parts_total_count"] > truncated[0]["parts_returned_count"] == 500
-    assert "500-part limit" in full_run.stderr
+    assert full_run.stderr.count("500-part limit") == 1
+
+
+def test_a_conversation_with_all_its_parts_is_not_flagged(full_run: TapOutput) -> None:
+    """Intercom's count_conversation_parts includes the source message (airbytehq/airbyte#39463);
+    read naively, it flags every conversation as truncated."""
+    whole = [r for r in full_run.records["conversations"] if r["parts_returned_count"] < 500]
+    assert len(whole) > 10
+    for record in whole:
+        assert record["parts_total_count"] == record["parts_returned_count"], record
+        assert record["parts_truncated"] is False, record
+
+
+def test_conversations_keep_their_teammates(workspace: FakeIntercom, full_run: TapOutput) -> None:
+    """The real API sends `teammates.admins` (intercom/Intercom-OpenAPI#220)."""
+    truth = workspace.truth().conversations
+    records = [r for r in full_run.records["conversations"] if r["conversation_id"] in truth]
+    for record in records:
+        expected = truth[record["conversation_id"]]["teammates"]["admins"]
+        assert record["teammates"] == expected, record["conversation_id"]
+    assert sum(bool(record["teammates"]) for record in records) > 5
 
 
 def test_each_conversation_is_followed_by_its_parts_and_tags(full_run: TapOutput) -> None:
