@@ -2,7 +2,9 @@
 
 Conventions (issue 3): Intercom's `id` becomes `<entity>_id`; nested `source.*`/`author.*` become
 `source_*`/`author_*`; top-level timestamps become ISO-8601 UTC strings (nested objects are kept as
-Intercom sends them); ids are text; everything else keeps its shape.
+Intercom sends them); ids are text; everything else keeps its shape. A timestamp in milliseconds or
+microseconds is converted, an implausible one becomes null; either is warned about once per field
+and the record is kept (issue 12).
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from tap_intercom import normalize
+from tap_intercom import normalize, timestamps
 from tap_intercom.schema_files import load_schema
-from tap_intercom.timestamps import to_iso
+from tap_intercom.value_warnings import warn_once
 
 
 @cache
@@ -24,15 +26,16 @@ def _properties(stream_name: str) -> dict[str, dict[str, Any]]:
 def shape(stream_name: str, values: dict[str, Any]) -> dict[str, Any]:
     """Exactly the schema's properties, with values converted to the declared types."""
     return {
-        name: _convert(values.get(name), prop) for name, prop in _properties(stream_name).items()
+        name: _convert(values.get(name), prop, stream_name, name)
+        for name, prop in _properties(stream_name).items()
     }
 
 
-def _convert(value: Any, prop: dict[str, Any]) -> Any:
+def _convert(value: Any, prop: dict[str, Any], stream: str, field: str) -> Any:
     if value is None:
         return None
     if prop.get("format") == "date-time":
-        return to_iso(value)
+        return _timestamp(value, stream, field)
     types = prop.get("type")
     types = types if isinstance(types, list) else [types]
     if "string" in types and isinstance(value, int | float) and not isinstance(value, bool):
@@ -42,6 +45,26 @@ def _convert(value: Any, prop: dict[str, Any]) -> Any:
     if "array" in types and prop.get("items", {}).get("type") == "integer" and value:
         return [int(item) if isinstance(item, str) and item.isdigit() else item for item in value]
     return value
+
+
+def _timestamp(value: Any, stream: str, field: str) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    reading = timestamps.read(value)
+    if reading.seconds is None:
+        warn_once(
+            stream,
+            field,
+            "implausible",
+            f"{value!r} is no plausible timestamp (1970 to 2200 in seconds, milliseconds or "
+            "microseconds); stored as null, the record is kept",
+        )
+        return None
+    moment = timestamps.iso(reading.seconds)
+    if reading.unit != "seconds":
+        unit = reading.unit or ""
+        warn_once(stream, field, unit, f"{value!r} is in {unit}, not seconds; read as {moment}")
+    return moment
 
 
 def flatten(prefix: str, obj: dict[str, Any] | None) -> dict[str, Any]:

@@ -83,6 +83,8 @@ def make_contacts(
         rng = rng_for(spec.seed, "contact", number)
         everything = number <= spec.fully_linked_contacts
         contact, linked = make_contact(rng, number, admin_ids, tag_ids, company_ids, everything)
+        if number <= spec.odd_timestamps:
+            contact.update(odd_timestamps(contact))
         contacts[contact["id"]] = contact
         links[contact["id"]] = linked
     return contacts, links
@@ -145,6 +147,23 @@ def make_contact(
         "location": {"type": "location", "country": country, "region": region, "city": city},
         "social_profiles": {"type": "social_profile.list", "data": []},
     }, links
+
+
+# Nanoseconds of 2023: no unit the tap reads gives a plausible date.
+OUT_OF_RANGE_TIMESTAMP = 1_700_000_000_000_000_000
+
+
+def odd_timestamps(contact: dict[str, Any]) -> dict[str, Any]:
+    """signed_up_at in milliseconds, as singer-io/tap-intercom PR #10 saw it from the API
+    ("{'signed_up_at': 1467133937045, 'created_at': 1467133614}"; PR #12: "API inconsistently
+    return date times, epoch seconds and epoch millis"). The microseconds and the out-of-range
+    value are defensive: no public report of them was found."""
+    created = contact["created_at"]
+    return {
+        "signed_up_at": created * 1_000 + 123,
+        "last_seen_at": created * 1_000_000 + 456_789,
+        "last_contacted_at": OUT_OF_RANGE_TIMESTAMP,
+    }
 
 
 def _mobile_fields() -> dict[str, Any]:
