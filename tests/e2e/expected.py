@@ -153,9 +153,14 @@ def contact_row(contact: Row) -> Row:
     return {
         "email": text(contact.get("email")),
         "updated_at": ts(contact["updated_at"]),
-        # Every tag and company, also past the 10 that Intercom embeds in a contact.
+        # Every tag, company and note, also past the 10 that Intercom embeds in a contact.
         "tags": contact["tags"],
         "companies": contact["companies"],
+        "notes": contact["notes"],
+        # Documented by the contact examples, not the schema (spec 2.16 L8134-8152).
+        "utm_source": contact["utm_source"],
+        "referrer": contact["referrer"],
+        "opted_out_subscription_types": contact["opted_out_subscription_types"],
     }
 
 

@@ -40,9 +40,9 @@ def _assert_updated(stream: str, replica: Replica, objects: dict[str, dict[str, 
 
 
 def _assert_contact_lists(replica: Replica, contacts: dict[str, dict[str, Any]]) -> None:
-    """Every tag and company of a contact, not only the 10 the API embeds."""
+    """Every tag, company and note of a contact, not only the 10 the API embeds."""
     for (contact_id,), record in replica.tables["contacts"].items():
-        for key in ("tags", "companies"):
+        for key in ("tags", "companies", "notes"):
             assert record[key] == contacts[contact_id][key], (contact_id, key)
 
 

@@ -55,6 +55,24 @@ def test_contacts_carry_every_tag_and_company_beyond_the_10_embedded(
         assert len(record["companies"]["data"]) == record["companies"]["total_count"] == 12
         assert record["tags"]["has_more"] is False
         assert record["companies"]["has_more"] is False
+        assert len(record["notes"]["data"]) == record["notes"]["total_count"] > 100
+        assert record["notes"]["has_more"] is False
+
+
+def test_contacts_keep_the_fields_only_the_examples_document(
+    workspace: FakeIntercom, full_run: TapOutput
+) -> None:
+    """utm_*, referrer and the subscription types: in every contact example of the 2.16
+    description (L8134-8152) but not in its contact schema."""
+    truth = workspace.truth().contacts
+    fields = ("utm_campaign", "utm_content", "utm_medium", "utm_source", "utm_term", "referrer",
+              "opted_in_subscription_types", "opted_out_subscription_types",
+              "enabled_push_messaging")  # fmt: skip
+    for record in full_run.records["contacts"]:
+        for field in fields:
+            assert record[field] == truth[record["contact_id"]][field], field
+    assert any(record["utm_source"] for record in full_run.records["contacts"])
+    assert any(r["opted_out_subscription_types"]["data"] for r in full_run.records["contacts"])
 
 
 def test_every_record_fits_its_schema_and_has_its_key(full_run: TapOutput) -> None:
