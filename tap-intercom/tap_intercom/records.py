@@ -23,12 +23,43 @@ def _properties(stream_name: str) -> dict[str, dict[str, Any]]:
     return properties
 
 
-def shape(stream_name: str, values: dict[str, Any]) -> dict[str, Any]:
-    """Exactly the schema's properties, with values converted to the declared types."""
+# Intercom fields that land under another name, in prefixed columns or in another stream.
+_MAPPED_ELSEWHERE: dict[str, frozenset[str]] = {
+    "conversations": frozenset({"id", "source", "conversation_parts"}),
+    "conversation_parts": frozenset({"id", "author"}),
+    "conversation_tags": frozenset({"id", "type", "applied_by"}),
+    "companies": frozenset({"id", "company_id"}),
+    # The labels are older flat copies of what the ticket_state column holds.
+    "tickets": frozenset(
+        {"id", "ticket_id", "ticket_state_internal_label", "ticket_state_external_label"}
+    ),
+    "data_attributes": frozenset({"id", "type"}),
+    "deleted_conversations": frozenset({"id", "type"}),
+}
+
+
+def shape(
+    stream_name: str, values: dict[str, Any], raw: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Exactly the schema's properties, with values converted to the declared types. A field of
+    the `raw` Intercom object that has no column is reported (once per stream and field)."""
+    if raw is not None:
+        _report_unkept(stream_name, raw)
     return {
         name: _convert(values.get(name), prop, stream_name, name)
         for name, prop in _properties(stream_name).items()
     }
+
+
+def _report_unkept(stream: str, raw: dict[str, Any]) -> None:
+    elsewhere = _MAPPED_ELSEWHERE.get(stream, frozenset({"id"}))
+    for field in raw:
+        if field not in _properties(stream) and field not in elsewhere:
+            message = (
+                "Intercom sent this field, which the stream's schema does not know; it is not "
+                "stored (the record is kept)"
+            )
+            warn_once(stream, field, "unkept", message)
 
 
 def _convert(value: Any, prop: dict[str, Any], stream: str, field: str) -> Any:
@@ -96,7 +127,7 @@ def conversation(detail: dict[str, Any]) -> dict[str, Any]:
         "parts_returned_count": returned,
         "parts_truncated": total > returned,
     }
-    return shape("conversations", values)
+    return shape("conversations", values, raw=detail)
 
 
 def _teammates(container: Any) -> Any:
@@ -133,6 +164,7 @@ def conversation_parts(detail: dict[str, Any]) -> list[dict[str, Any]]:
                 "message_id": part["id"],
                 "conversation_id": detail["id"],
             },
+            raw=part,
         )
         for part in parts
     ]
@@ -148,6 +180,7 @@ def conversation_tags(detail: dict[str, Any]) -> list[dict[str, Any]]:
                 "conversation_id": detail["id"],
                 "tag_id": tag["id"],
             },
+            raw=tag,
         )
         for tag in _applied_tags(detail)
     ]
@@ -159,12 +192,12 @@ def _applied_tags(detail: dict[str, Any]) -> list[dict[str, Any]]:
 
 def contact(raw: dict[str, Any]) -> dict[str, Any]:
     owner = normalize.optional_text(raw.get("owner_id"))
-    return shape("contacts", {**raw, "contact_id": raw["id"], "owner_id": owner})
+    return shape("contacts", {**raw, "contact_id": raw["id"], "owner_id": owner}, raw=raw)
 
 
 def company(raw: dict[str, Any]) -> dict[str, Any]:
     values = {**raw, "company_id": raw["id"], "external_company_id": raw.get("company_id")}
-    return shape("companies", values)
+    return shape("companies", values, raw=raw)
 
 
 def ticket(raw: dict[str, Any]) -> dict[str, Any]:
@@ -182,23 +215,23 @@ def ticket(raw: dict[str, Any]) -> dict[str, Any]:
         "parts_total_count": total,
         "parts_truncated": total > len(returned),
     }
-    return shape("tickets", values)
+    return shape("tickets", values, raw=raw)
 
 
 def admin(raw: dict[str, Any]) -> dict[str, Any]:
     avatar = raw.get("avatar")
     # 2.16 sends the avatar as a URL string; older versions as {type, image_url}.
     image = avatar.get("image_url") if isinstance(avatar, dict) else avatar
-    return shape("admins", {**raw, "admin_id": raw["id"], "avatar": image})
+    return shape("admins", {**raw, "admin_id": raw["id"], "avatar": image}, raw=raw)
 
 
 def simple(stream_name: str, id_field: str, raw: dict[str, Any]) -> dict[str, Any]:
-    return shape(stream_name, {**raw, id_field: raw["id"]})
+    return shape(stream_name, {**raw, id_field: raw["id"]}, raw=raw)
 
 
 def data_attribute(raw: dict[str, Any]) -> dict[str, Any]:
-    return shape("data_attributes", {**raw, "data_attribute_id": raw.get("id")})
+    return shape("data_attributes", {**raw, "data_attribute_id": raw.get("id")}, raw=raw)
 
 
 def deleted_conversation(raw: dict[str, Any]) -> dict[str, Any]:
-    return shape("deleted_conversations", {**raw, "conversation_id": raw["id"]})
+    return shape("deleted_conversations", {**raw, "conversation_id": raw["id"]}, raw=raw)

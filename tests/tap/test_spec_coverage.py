@@ -1,4 +1,5 @@
-"""Every top-level field the 2.16 description documents for an object we emit has a column.
+"""Every top-level field the 2.16 description documents for an object we emit has a column; a
+field it does not document is reported, not dropped silently.
 
 A field is documented when the object's schema names it, or when a full example of the object in
 the description carries it (the contact schema lacks `utm_*`, `referrer` and the subscription
@@ -17,6 +18,8 @@ from typing import Any
 
 import pytest
 from fake.openapi import load_spec
+from intercom_sandbox.fake import FakeIntercom
+from taprun import catalog_selecting, config_for, run_tap
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 
@@ -194,3 +197,21 @@ def test_the_example_fields_are_found() -> None:
     contact_fields = documented_fields("contacts")
     assert {"utm_source", "referrer", "opted_in_subscription_types"} <= contact_fields
     assert "utm_source" not in _properties(_schemas()["contact"])
+
+
+def test_a_field_nobody_documented_is_reported_and_the_record_kept(
+    fake_intercom, tmp_path: Path
+) -> None:
+    """The issue names `sms_consent` as a contact field; the 2.14-2.16 descriptions never mention
+    it, so the tap has no column for it. If Intercom sends it, the run says so."""
+    fake: FakeIntercom = fake_intercom(seed=3, conversations=1, contacts=4)
+    first = next(iter(fake.workspace.contacts.values()))
+    first["sms_consent"] = {"type": "sms_consent", "consented": True}  # injected by this test
+    config = config_for(fake)
+
+    output = run_tap(tmp_path, config, None, *catalog_selecting(tmp_path, config, {"contacts"}))
+
+    assert {r["contact_id"] for r in output.records["contacts"]} == set(fake.workspace.contacts)
+    warnings = [line for line in output.stderr.splitlines() if "contacts.sms_consent:" in line]
+    assert len(warnings) == 1
+    assert "not stored (the record is kept)" in warnings[0]
