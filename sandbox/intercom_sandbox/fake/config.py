@@ -24,6 +24,9 @@ class WorkspaceSpec:
     # This many contacts are linked to every tag and company; with more than 10 of either, their
     # search results embed only the first 10 (spec L25488), the rest is behind the list's url.
     fully_linked_contacts: int = 0
+    # This many contacts carry timestamps in other units or out of range (people.py,
+    # odd_timestamps): what the tap must survive without losing the contact.
+    odd_timestamps: int = 0
     timezone: str = "UTC"
 
 

@@ -19,6 +19,7 @@ from .directory import (
     make_tags,
     make_teams,
 )
+from .notes import Note, make_notes
 from .people import APP_ID, ContactLinks, addressable, make_companies, make_contacts
 from .records import AppliedTag, ConversationRecord
 from .render import render_conversation
@@ -66,6 +67,10 @@ class Workspace:
         self.contacts, self.contact_links = make_contacts(
             spec, sorted(self.admins), sorted(self.tags), sorted(self.companies)
         )
+        self.notes: dict[str, list[Note]] = make_notes(spec, self.contacts, sorted(self.admins))
+        for contact_id, notes in self.notes.items():
+            note_ids = tuple(note.id for note in notes)
+            self.contacts[contact_id]["notes"] = addressable(contact_id, "note", note_ids)
         self.conversations: dict[str, ConversationRecord] = make_conversations(
             spec, self.contacts, sorted(self.admins), sorted(self.teams), sorted(self.tags)
         )
@@ -131,7 +136,11 @@ class Workspace:
             **copy.deepcopy(contact),
             "tags": addressable(contact["id"], "tag", links.tag_ids, limit=None),
             "companies": addressable(contact["id"], "company", links.company_ids, limit=None),
+            "notes": addressable(contact["id"], "note", self.note_ids(contact["id"]), limit=None),
         }
+
+    def note_ids(self, contact_id: str) -> tuple[str, ...]:
+        return tuple(note.id for note in self.notes.get(contact_id, ()))
 
     def applied_tag(self, tag: AppliedTag) -> dict[str, Any]:
         name = self.tags[tag.tag_id]["name"] if tag.tag_id in self.tags else ""

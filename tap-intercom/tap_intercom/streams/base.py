@@ -125,6 +125,8 @@ class IntercomStream(Stream):
         # changed mid-run); the bookmark follows the listing, or records listed between the two
         # values would be skipped. The changed record is re-read by the next run.
         value = self.search_position or latest_record.get(self.replication_key)
+        if value is None:  # an implausible timestamp, nulled by records.shape: no position
+            return
         # A lookback or a date range re-reads records below the bookmark: they must not move it
         # backwards (nor trip the SDK's sort check).
         if _below(value, self.stream_state.get("replication_key_value")):
