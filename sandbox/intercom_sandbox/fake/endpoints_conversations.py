@@ -42,7 +42,11 @@ def search_conversations(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
     search = SearchContext(ctx.ws, "conversation", req.version)
     matches_query = compile_query(body.get("query"), search)
     pagination = body.get("pagination") or {}
-    matches = [r for r in ctx.ws.conversations.values() if matches_query(r)]
+    matches = [
+        r
+        for r in ctx.ws.conversations.values()
+        if ctx.index.shows("conversation", r.id, r.updated_at) and matches_query(r)
+    ]
     page = cursor_page(
         matches,
         parse_sort(body.get("sort"), search),

@@ -29,6 +29,7 @@ class ContactsStream(IntercomStream):
     primary_keys = ("contact_id",)
     replication_key = "updated_at"
     is_sorted = True  # "sorting uses the full value" (spec L8761), ascending
+    searched = True
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         window = self.window()

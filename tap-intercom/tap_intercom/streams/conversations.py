@@ -41,6 +41,7 @@ class ConversationsStream(IntercomStream):
     primary_keys = ("conversation_id",)
     replication_key = "updated_at"
     is_sorted = True  # searched with sort updated_at ascending
+    searched = True
     serves_conversation_ids = True
 
     @override
