@@ -24,6 +24,8 @@ class WorkspaceSpec:
     # This many contacts are linked to every tag and company; with more than 10 of either, their
     # search results embed only the first 10 (spec L25488), the rest is behind the list's url.
     fully_linked_contacts: int = 0
+    # Conversations deleted before the anchor: only `GET /conversations/deleted` knows them.
+    deleted_conversations: int = 0
     timezone: str = "UTC"
 
 

@@ -111,6 +111,8 @@ def deleted_conversations(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
         raise bad_request("order must be asc or desc")
     per_page = per_page_from(req.query.get("per_page"), 20, maximum=DELETED_MAX_PER_PAGE)
     page = page_from(req.query.get("page"))
+    # Ordered by deletion time, newest first by default: the `order=desc` example lists deleted_at
+    # 1734537460 before 1734537400 while the ids rise (512, 513; spec 2.16 L13544-13580).
     deleted = sorted(
         ctx.ws.deleted_conversations.items(),
         key=lambda item: (item[1].deleted_at, int(item[0])),
