@@ -14,6 +14,7 @@ from tap_intercom.timestamps import epoch
 
 API_VERSIONS = ["2.14", "2.15", "2.16"]
 MAX_PAGE_SIZE = 150  # "the max amount for any API is 150" (pagination docs, fact sheet §2)
+SEARCH_DELAY_MINUTES = 10
 
 CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
@@ -64,6 +65,20 @@ CONFIG_SCHEMA = th.PropertiesList(
         default=5,
         title="Lookback minutes",
         description="Minutes before the bookmark re-read on incremental runs.",
+    ),
+    # Intercom's search is eventually consistent: "If a contact has recently been created, there
+    # is a possibility that it will not yet be available when searching ... This delay can take a
+    # few minutes" (spec 2.16 L8732-8734). Ten minutes leaves room over "a few".
+    th.Property(
+        "search_delay_minutes",
+        th.IntegerType,
+        default=SEARCH_DELAY_MINUTES,
+        title="Search delay minutes",
+        description=(
+            "How long Intercom's search may take to show a change. The bookmarks of the "
+            "searched streams (conversations, contacts, tickets) stay this far behind the "
+            "run's start, so that the next run reads such changes again."
+        ),
     ),
     th.Property(
         "conversation_ids",
@@ -142,6 +157,7 @@ class Settings:
     start_date: int | None
     end_date: int | None
     lookback_seconds: int
+    search_delay_seconds: int
     conversation_ids: tuple[str, ...]
     max_workers: int
     page_size: int
@@ -171,6 +187,7 @@ _RANGES = (
     ("max_workers", 1, 64),
     ("page_size", 1, MAX_PAGE_SIZE),
     ("lookback_minutes", 0, 60 * 24 * 30),
+    ("search_delay_minutes", 0, 60 * 24),
     ("hours_back", 1, 24 * 365 * 20),
     ("max_requests_per_minute", 1, 1_000_000),
     ("request_timeout", 1, 3600),
@@ -198,6 +215,7 @@ def parse_settings(config: Mapping[str, Any]) -> Settings:
         start_date=epoch(start) if start else None,
         end_date=epoch(end) if end else None,
         lookback_seconds=int(config.get("lookback_minutes", 5)) * 60,
+        search_delay_seconds=int(config.get("search_delay_minutes", SEARCH_DELAY_MINUTES)) * 60,
         conversation_ids=tuple(str(i) for i in config.get("conversation_ids") or ()),
         max_workers=int(config.get("max_workers", 16)),
         page_size=int(config.get("page_size", MAX_PAGE_SIZE)),

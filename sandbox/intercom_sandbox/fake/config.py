@@ -27,6 +27,8 @@ class WorkspaceSpec:
     # This many contacts carry timestamps in other units or out of range (people.py,
     # odd_timestamps): what the tap must survive without losing the contact.
     odd_timestamps: int = 0
+    # Conversations deleted before the anchor: only `GET /conversations/deleted` knows them.
+    deleted_conversations: int = 0
     timezone: str = "UTC"
 
 

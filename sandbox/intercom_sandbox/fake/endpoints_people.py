@@ -47,7 +47,11 @@ def search_contacts(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
     sort = parse_sort(body.get("sort"), search)
     pagination = body.get("pagination") or {}
     page = cursor_page(
-        [c for c in ctx.ws.contacts.values() if matches_query(c)],
+        [
+            c
+            for c in ctx.ws.contacts.values()
+            if ctx.index.shows("contact", str(c["id"]), c["updated_at"]) and matches_query(c)
+        ],
         sort,
         _contact_id,
         per_page_from(pagination.get("per_page"), default=CONTACT_SEARCH_PER_PAGE),

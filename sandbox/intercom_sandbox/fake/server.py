@@ -16,6 +16,7 @@ from .permissions import checked_resources
 from .ratelimit import RateLimiter
 from .request import ApiContext
 from .scroll import ScrollRegistry
+from .search_index import SearchIndex
 from .stats import Stats
 from .workspace import Truth, Workspace
 
@@ -47,6 +48,7 @@ class FakeIntercom:
         scroll_expiry_seconds: float = 60.0,
         scroll_page_size: int = 50,
         denied_resources: Sequence[str] = (),
+        search_delay_seconds: float = 0.0,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -63,8 +65,13 @@ class FakeIntercom:
         self.stats = Stats()
         self.limiter = RateLimiter(rate_limit_per_10s)
         self.faults = FaultInjector(self.options.faults)
+        # Changes reach search results only after this delay, for half the objects
+        # (search_index.py); `search_index.advance` moves the index's clock on.
+        self.search_index = SearchIndex(search_delay_seconds)
         self.context = ApiContext(
-            self.workspace, ScrollRegistry(scroll_expiry_seconds, scroll_page_size)
+            self.workspace,
+            ScrollRegistry(scroll_expiry_seconds, scroll_page_size),
+            self.search_index,
         )
         self._address = (host, port)
         self._server: _Server | None = None

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from .clock import MutationClock
+from .clock import HISTORY_SECONDS, MutationClock
 from .config import WorkspaceSpec
-from .conversations import make_conversations
+from .conversations import EARLIEST as HISTORY_START
+from .conversations import conversation_id, make_conversations
 from .directory import (
     EARLIEST,
     make_admins,
@@ -23,6 +24,7 @@ from .notes import Note, make_notes
 from .people import APP_ID, ContactLinks, addressable, make_companies, make_contacts
 from .records import AppliedTag, ConversationRecord
 from .render import render_conversation
+from .seeding import rng_for
 from .tickets import make_tickets
 
 if TYPE_CHECKING:
@@ -52,6 +54,21 @@ class DeletedConversation:
     metrics_retained: bool
 
 
+# Numbers of conversations deleted before the anchor: far above any a mutation creates.
+DELETED_HISTORY_BASE = 500_000_000
+
+
+def _deleted_before_anchor(spec: WorkspaceSpec) -> dict[str, DeletedConversation]:
+    deleted = {}
+    for number in range(1, spec.deleted_conversations + 1):
+        rng = rng_for(spec.seed, "deleted-conversation", number)
+        deleted[conversation_id(DELETED_HISTORY_BASE + number)] = DeletedConversation(
+            deleted_at=HISTORY_START + rng.randrange(HISTORY_SECONDS),
+            metrics_retained=rng.random() < 0.5,
+        )
+    return deleted
+
+
 class Workspace:
     def __init__(self, spec: WorkspaceSpec) -> None:
         self.spec = spec
@@ -75,7 +92,7 @@ class Workspace:
             spec, self.contacts, sorted(self.admins), sorted(self.teams), sorted(self.tags)
         )
         self.tickets = make_tickets(spec, self.contacts, self.admins)
-        self.deleted_conversations: dict[str, DeletedConversation] = {}
+        self.deleted_conversations = _deleted_before_anchor(spec)
         self.mutations_applied = 0
         self.extra_parts_created = 0
         self.conversations_created = spec.conversations
