@@ -13,6 +13,7 @@ from typing import Any
 
 from psycopg2 import sql
 from singer_sdk.exceptions import (
+    ConfigValidationError,
     InvalidRecord,
     MissingKeyPropertiesError,
     RecordsWithoutSchemaException,
@@ -102,6 +103,18 @@ class TargetSupabase(Target):
         from target_supabase.ops.config import env_config  # imports this module
 
         return env_config()
+
+    @override
+    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+        """The SDK's validation, its messages free of secrets: a password given as a number or
+        an object is quoted by the validator (`98765 is not of type 'string'`)."""
+        secrets = secrets_of(self._config)
+        try:
+            errors = super()._validate_config(raise_errors=raise_errors)
+        except ConfigValidationError as exc:
+            masked = [scrub(str(error), secrets) for error in exc.errors]
+            raise ConfigValidationError(str(exc), errors=masked, schema=exc.schema) from None
+        return [scrub(error, secrets) for error in errors]
 
     # --- the run ---
 

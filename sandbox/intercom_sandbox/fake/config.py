@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 FAULT_KINDS: tuple[str, ...] = ("500", "502", "503", "504", "slow", "reset", "truncated")
+# Faults only on request (never among the default kinds): "400" answers a request with an error
+# a client must not retry, with a body whose message the client may print.
+OPT_IN_FAULT_KINDS: tuple[str, ...] = ("400",)
 
 
 @dataclass(frozen=True)
@@ -38,9 +41,10 @@ class FaultSpec:
     path_prefix: str = "/"
 
     def __post_init__(self) -> None:
-        unknown = sorted(set(self.kinds) - set(FAULT_KINDS))
+        known = FAULT_KINDS + OPT_IN_FAULT_KINDS
+        unknown = sorted(set(self.kinds) - set(known))
         if unknown:
-            msg = f"unknown fault kinds {unknown}; choose from {list(FAULT_KINDS)}"
+            msg = f"unknown fault kinds {unknown}; choose from {list(known)}"
             raise ValueError(msg)
         if not 0.0 <= self.rate <= 1.0:
             msg = f"fault rate must be within 0..1, got {self.rate}"
@@ -57,3 +61,8 @@ class ServerOptions:
     faults: FaultSpec = field(default_factory=FaultSpec)
     scroll_expiry_seconds: float = 60.0
     scroll_page_size: int = 50
+    # Quote the request's Authorization header in every error message. Not Intercom's documented
+    # behaviour: it stands for the servers and proxies that do echo credentials in error bodies
+    # (livekit/livekit#4734, IQSS/dataverse#4954, Unstructured-IO/unstructured-api#578), so that
+    # a client can be tested never to print what it is sent back.
+    echo_authorization: bool = False

@@ -44,6 +44,7 @@ class FakeIntercom:
         faults: FaultSpec | None = None,
         scroll_expiry_seconds: float = 60.0,
         scroll_page_size: int = 50,
+        echo_authorization: bool = False,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -54,6 +55,7 @@ class FakeIntercom:
             faults or FaultSpec(),
             scroll_expiry_seconds,
             scroll_page_size,
+            echo_authorization,
         )
         self.workspace = Workspace(spec or WorkspaceSpec())
         self.stats = Stats()
