@@ -105,12 +105,13 @@ def _refuse(message: str) -> NoReturn:
 
 
 def secrets_of(config: Mapping[str, Any]) -> list[str]:
-    """Every spelling of the password (and the URL that carries it) that could show up in a
-    message, longest first."""
+    """Every spelling of the password that could show up in a message, longest first (a URL is
+    masked only where it holds the password; one of the wrong type, whole)."""
     found: list[str] = []
     for name in ("password", "database_url"):
-        if config.get(name) not in (None, ""):
-            found += spellings(config[name])
+        value = config.get(name)
+        if value not in (None, "") and (name == "password" or not isinstance(value, str)):
+            found += spellings(value)
     url = config.get("database_url")
     if isinstance(url, str):
         with suppress(psycopg2.Error):
@@ -158,7 +159,8 @@ class Database:
         with self.errors_scrubbed(what):
             try:
                 with conn.cursor() as cur:
-                    if timeout_seconds:
+                    if timeout_seconds is not None:
+                        # 0 disables the timeout, whatever the role's or database's default.
                         cur.execute(
                             "SELECT set_config('statement_timeout', %s, true)",
                             (f"{int(timeout_seconds)}s",),

@@ -26,6 +26,7 @@ from target_supabase.catalog import ensure_table, table_exists
 from target_supabase.connection import Database, DatabaseError, scrub, secrets_of
 from target_supabase.ddl import (
     SchemaEvolutionError,
+    missing_roles,
     preamble_statements,
     trigger_function_exists,
 )
@@ -158,10 +159,19 @@ class TargetSupabase(Target):
             function_exists = trigger_function_exists(cur, self.settings)
             for statement in preamble_statements(self.settings, function_exists):
                 cur.execute(statement)
+            self._note_missing_roles(missing_roles(cur, self.settings))
         for spec in self._support_specs:
             ensure_table(self.db, spec, self.settings)
         self.sync_log.start()
         self._last_checkpoint = time.monotonic()
+
+    def _note_missing_roles(self, missing: list[str]) -> None:
+        if missing:
+            self.logger.info(
+                "No privileges set for roles the database does not have: %s (plain PostgreSQL "
+                "has none of Supabase's roles)",
+                ", ".join(missing),
+            )
 
     @override
     def process_endofpipe(self) -> None:
