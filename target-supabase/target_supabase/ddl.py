@@ -38,6 +38,22 @@ def trigger_function(settings: LoadSettings) -> sql.Identifier:
     return sql.Identifier(settings.schema, fit_identifier(settings.table_prefix + "set_synced_at"))
 
 
+# Key of the transaction-level advisory lock that serialises the target's schema changes per
+# schema: two first runs at once would otherwise both create the trigger function or a table,
+# and one fail with a unique violation on pg_proc or pg_type (CREATE ... IF NOT EXISTS and
+# CREATE OR REPLACE are not safe against a concurrent creator). Released at commit, so it works
+# through the transaction pooler.
+_LOCK_NAMESPACE = "target-supabase schema changes"
+
+
+def lock_schema_changes(cur: Any, settings: LoadSettings) -> None:
+    """Wait until no other run of the target changes `settings.schema`, until commit."""
+    cur.execute(
+        "SELECT pg_advisory_xact_lock(hashtext(%s), hashtext(%s))",
+        (_LOCK_NAMESPACE, settings.schema),
+    )
+
+
 def trigger_function_exists(cur: Any, settings: LoadSettings) -> bool:
     """Whether the `_synced_at` trigger function exists (another role may own it)."""
     function = render(trigger_function(settings)) + "()"

@@ -26,6 +26,7 @@ from target_supabase.catalog import ensure_table, table_exists
 from target_supabase.connection import Database, DatabaseError, scrub, secrets_of
 from target_supabase.ddl import (
     SchemaEvolutionError,
+    lock_schema_changes,
     missing_roles,
     preamble_statements,
     trigger_function_exists,
@@ -156,6 +157,7 @@ class TargetSupabase(Target):
         self._started = True
         timeout = self.settings.statement_timeout_seconds
         with self.db.transaction(timeout, what="creating the target's tables") as cur:
+            lock_schema_changes(cur, self.settings)
             function_exists = trigger_function_exists(cur, self.settings)
             for statement in preamble_statements(self.settings, function_exists):
                 cur.execute(statement)
