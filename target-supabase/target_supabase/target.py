@@ -70,6 +70,9 @@ class TargetSupabase(Target):
 
     name = "target-supabase"
     config_jsonschema = CONFIG_SCHEMA
+    # How long a failed run keeps trying to mark its sync-log row `failed` while the database
+    # is unreachable (a Supabase restart takes seconds to a minute).
+    failure_record_seconds = 60.0
     default_sink_class = TableSink
     message_reader_class = FastSingerReader
 
@@ -214,10 +217,33 @@ class TargetSupabase(Target):
             self.logger.warning("Loading also failed: %s", scrub(str(unreported), self._secrets))
         self.db.reset()
         try:
-            # The row keeps the state of the last committed checkpoint.
-            self.sync_log.finish("failed", state=None, error=message)
+            self._finish_failed(message)
         except Exception as log_exc:
             self.logger.warning("Could not record the failure in the sync log: %s", log_exc)
+
+    def _finish_failed(self, message: str) -> None:
+        """End the row `failed`, trying again for a while: a failure caused by the database
+        going away (a restart) finds it down, and the row would stay `running`."""
+        deadline = time.monotonic() + self.failure_record_seconds
+        delay = 0.25
+        while True:
+            try:
+                # The row keeps the state of the last committed checkpoint.
+                self.sync_log.finish("failed", state=None, error=message)
+                return
+            except DatabaseError as exc:
+                if time.monotonic() + delay > deadline:
+                    raise
+                if delay == 0.25:
+                    self.logger.warning(
+                        "Recording the failure in the sync log: %s; trying again for up to "
+                        "%.0f s",
+                        exc,
+                        self.failure_record_seconds,
+                    )
+                time.sleep(delay)
+                delay = min(delay * 2, 4.0)
+                self.db.reset()
 
     @override
     def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
