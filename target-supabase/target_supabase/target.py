@@ -32,6 +32,7 @@ from target_supabase.ddl import (
     trigger_function_exists,
 )
 from target_supabase.loader import delete_children, truncate
+from target_supabase.log_safety import escape_controls_in_logs
 from target_supabase.names import fit_identifier, table_name
 from target_supabase.reader import FastSingerReader, binary_input
 from target_supabase.replaced_sets import PendingReplacements
@@ -147,6 +148,7 @@ class TargetSupabase(Target):
     @override
     def invoke(cls, *args: Any, **kwargs: Any) -> None:
         """The CLI: known failures end with one clear line on stderr and exit code 1."""
+        escape_controls_in_logs()
         try:
             super().invoke(*args, **kwargs)
         except CLEAR_ERRORS as exc:
@@ -236,8 +238,7 @@ class TargetSupabase(Target):
                     raise
                 if delay == 0.25:
                     self.logger.warning(
-                        "Recording the failure in the sync log: %s; trying again for up to "
-                        "%.0f s",
+                        "Recording the failure in the sync log: %s; trying again for up to %.0f s",
                         exc,
                         self.failure_record_seconds,
                     )
