@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -39,6 +40,8 @@ from target.support import (
 )
 
 BIN = Path(sys.executable).parent
+README = Path(__file__).resolve().parents[3] / "README.md"
+SQL_BLOCK = re.compile(r"^```sql\n(.*?)^```", re.MULTILINE | re.DOTALL)
 TEAMS = schema_message("teams", {"team_id": {"type": "string"}}, keys=["team_id"])
 ONE_TEAM = [TEAMS, record("teams", team_id="1"), state({"bookmarks": {"teams": 1}})]
 API_ROLES = ("anon", "authenticated")
@@ -365,6 +368,23 @@ def test_a_schema_of_its_own_keeps_the_tables_off_the_data_api(database_url, tmp
         with pytest.raises(psycopg2.errors.InsufficientPrivilege, match="schema"):
             as_role(database_url, role, "SELECT * FROM intercom_private.intercom_teams")
     as_role(database_url, "service_role", "SELECT * FROM intercom_private.intercom_teams")
+
+
+def test_the_readme_sql_brings_older_tables_in_line(database_url, tmp_path) -> None:
+    # A table made before this target set privileges: the old project's defaults apply.
+    with contextlib.closing(psycopg2.connect(database_url)) as conn, conn.cursor() as cur:
+        cur.execute("CREATE TABLE intercom_older (id text PRIMARY KEY)")
+        conn.commit()
+    security = README.read_text().split("## Security\n", 1)[1].split("\n## ", 1)[0]
+    [fix] = [block for block in SQL_BLOCK.findall(security) if "REVOKE ALL" in block]
+    with contextlib.closing(psycopg2.connect(database_url)) as conn, conn.cursor() as cur:
+        cur.execute(fix)
+        conn.commit()
+
+    for role in API_ROLES:
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege, match="permission denied"):
+            as_role(database_url, role, "TRUNCATE public.intercom_older")
+    as_role(database_url, "service_role", "SELECT * FROM public.intercom_older")
 
 
 # --- the rest ------------------------------------------------------------------------------------
