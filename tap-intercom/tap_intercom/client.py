@@ -25,6 +25,7 @@ from tap_intercom.errors import (
     RetriableError,
 )
 from tap_intercom.ratelimit import RateBudget
+from tap_intercom.secrets import mask, spellings
 
 REGION_URLS = {
     "us": "https://api.intercom.io",
@@ -58,6 +59,7 @@ class IntercomClient:
 
     def __init__(self, settings: ClientSettings, budget: RateBudget) -> None:
         self._base_url = settings.base_url.rstrip("/")
+        self._secrets = spellings(settings.access_token)
         self._timeout = settings.timeout
         self.budget = budget
         self._session = requests.Session()
@@ -119,7 +121,7 @@ class IntercomClient:
         for _ in range(_MAX_THROTTLED_RETRIES):
             response = self._send(method, path, params, body)
             if response is not None:
-                return _decode(response, f"{method} {path}")
+                return _decode(response, f"{method} {path}", self._secrets)
         msg = f"still rate limited after {_MAX_THROTTLED_RETRIES} waits"
         raise RetriableError(msg, status=429, request_id=None)
 
@@ -144,12 +146,18 @@ class IntercomClient:
         return response
 
 
-def _decode(response: requests.Response, endpoint: str) -> dict[str, Any]:
+def _decode(response: requests.Response, endpoint: str, secrets: list[str]) -> dict[str, Any]:
     status = response.status_code
+    # Intercom's own text, minus the token: a server or proxy may quote the request's
+    # Authorization header back in its error body.
     request_id = _request_id(response)
+    request_id = request_id and mask(request_id, secrets)
     if status == 401 and _error_codes(response) == {PERMISSION_ERROR_CODE}:
         raise IntercomPermissionError(
-            _error_message(response), endpoint=endpoint, status=status, request_id=request_id
+            mask(_error_message(response), secrets),
+            endpoint=endpoint,
+            status=status,
+            request_id=request_id,
         )
     if status in _AUTH_HINT:
         raise IntercomAuthError(
@@ -166,7 +174,10 @@ def _decode(response: requests.Response, endpoint: str) -> dict[str, Any]:
         raise RetriableError(f"HTTP {status}, unreadable body", status=status, request_id=None)
     if status >= 400:
         raise IntercomRequestError(
-            _error_message(response), endpoint=endpoint, status=status, request_id=request_id
+            mask(_error_message(response), secrets),
+            endpoint=endpoint,
+            status=status,
+            request_id=request_id,
         )
     try:
         decoded = response.json()

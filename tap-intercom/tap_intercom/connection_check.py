@@ -30,6 +30,7 @@ from singer_sdk.exceptions import ConfigValidationError
 from tap_intercom.access import check_access, render_table
 from tap_intercom.client import REGION_URLS
 from tap_intercom.runtime import build_client
+from tap_intercom.secrets import mask, spellings
 from tap_intercom.settings import API_VERSIONS, parse_settings
 from tap_intercom.skips import FAIL
 from tap_intercom.tap import TapIntercom
@@ -182,6 +183,8 @@ def explain_error_response(config: Mapping[str, Any], response: requests.Respons
     seen = f"HTTP {response.status_code} {code or ''} {message or ''}".strip()
     if request_id:
         seen += f", request_id {request_id}"
+    # A server or proxy may quote the request's Authorization header back in its error body.
+    seen = mask(seen, spellings(config["access_token"]))
     if response.status_code == 401:
         return fail("intercom token", f"the token was rejected ({seen}): {TOKEN_HELP}")
     if response.status_code == 403:

@@ -10,6 +10,7 @@ from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
 
 from tap_intercom.runtime import Runtime, build_runtime, sync_marker, sync_type
+from tap_intercom.secrets import mask, spellings
 from tap_intercom.settings import CONFIG_SCHEMA, config_errors, parse_settings
 from tap_intercom.streams.companies import CompaniesStream
 from tap_intercom.streams.contacts import ContactsStream
@@ -70,7 +71,10 @@ class TapIntercom(Tap):
     @override
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         # Cross-field rules the JSON schema cannot express; all before any request.
+        # The validator quotes a value of the wrong type: a token given as a number or an object.
+        secrets = spellings(self._config.get("access_token") or "")
         errors = super()._validate_config(raise_errors=False) + config_errors(self.config)
+        errors = [mask(str(error), secrets) for error in errors]
         if errors and raise_errors:
             raise ConfigValidationError("Config validation failed", errors=errors)
         return errors

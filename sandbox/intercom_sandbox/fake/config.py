@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 FAULT_KINDS: tuple[str, ...] = ("500", "502", "503", "504", "slow", "reset", "truncated")
+# Faults only on request (never among the default kinds): "400" answers a request with an error
+# a client must not retry, with a body whose message the client may print.
+OPT_IN_FAULT_KINDS: tuple[str, ...] = ("400",)
 
 
 @dataclass(frozen=True)
@@ -43,9 +46,10 @@ class FaultSpec:
     path_prefix: str = "/"
 
     def __post_init__(self) -> None:
-        unknown = sorted(set(self.kinds) - set(FAULT_KINDS))
+        known = FAULT_KINDS + OPT_IN_FAULT_KINDS
+        unknown = sorted(set(self.kinds) - set(known))
         if unknown:
-            msg = f"unknown fault kinds {unknown}; choose from {list(FAULT_KINDS)}"
+            msg = f"unknown fault kinds {unknown}; choose from {list(known)}"
             raise ValueError(msg)
         if not 0.0 <= self.rate <= 1.0:
             msg = f"fault rate must be within 0..1, got {self.rate}"
@@ -64,3 +68,8 @@ class ServerOptions:
     scroll_page_size: int = 50
     # Resources (first path segment, e.g. "tickets") the token may not read: permissions.py.
     denied_resources: tuple[str, ...] = ()
+    # Quote the request's Authorization header in every error message. Not Intercom's documented
+    # behaviour: it stands for the servers and proxies that do echo credentials in error bodies
+    # (livekit/livekit#4734, IQSS/dataverse#4954, Unstructured-IO/unstructured-api#578), so that
+    # a client can be tested never to print what it is sent back.
+    echo_authorization: bool = False

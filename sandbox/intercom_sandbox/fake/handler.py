@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import struct
 import time
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
@@ -95,6 +96,8 @@ class IntercomHandler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _send(self, reply: Reply, *, truncate: bool = False) -> None:
+        if self.fake.options.echo_authorization and reply.status >= 400:
+            reply = self._with_authorization_echoed(reply)
         payload = reply.encoded()
         if truncate:
             payload = payload[: max(1, len(payload) // 2)]
@@ -105,6 +108,17 @@ class IntercomHandler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
+
+    def _with_authorization_echoed(self, reply: Reply) -> Reply:
+        """The reply with the request's Authorization header quoted in each error message
+        (ServerOptions.echo_authorization)."""
+        header = self.headers.get("Authorization") or ""
+        errors = [
+            {**error, "message": f"{error.get('message', '')} (Authorization: {header})"}
+            for error in reply.body.get("errors") or []
+            if isinstance(error, dict)
+        ]
+        return replace(reply, body={**reply.body, "errors": errors})
 
     def _reset_connection(self) -> None:
         """Abort with a TCP RST, as a dropped connection looks to the client."""

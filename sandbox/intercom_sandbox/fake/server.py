@@ -49,6 +49,7 @@ class FakeIntercom:
         scroll_page_size: int = 50,
         denied_resources: Sequence[str] = (),
         search_delay_seconds: float = 0.0,
+        echo_authorization: bool = False,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -60,6 +61,7 @@ class FakeIntercom:
             scroll_expiry_seconds,
             scroll_page_size,
             checked_resources(denied_resources),
+            echo_authorization,
         )
         self.workspace = Workspace(spec or WorkspaceSpec())
         self.stats = Stats()
