@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import psycopg2.extensions
-from singer_sdk.exceptions import InvalidRecord
+from singer_sdk.exceptions import InvalidRecord, MissingKeyPropertiesError
 from singer_sdk.sinks import BatchSink
 
 from target_supabase.catalog import ensure_table, table_exists
@@ -77,13 +77,19 @@ class ValidatingSink(BatchSink):
         if self._rejection is None:
             problem = key_problem(record, self._key_properties)
             if problem is not None:
-                self._rejection = self.refused(problem)
+                # The SDK's own error when a key is not there (its standard tests expect it).
+                missing = NUL not in problem
+                self._rejection = self.refused(problem, missing_key=missing)
 
-    def refused(self, reason: str, what: str = "cannot be stored") -> str:
+    def refused(
+        self, reason: str, what: str = "cannot be stored", missing_key: bool = False
+    ) -> str:
         """`reason`, for setting the record aside; with `on_invalid_record: fail`, the end of
         the run, with an error naming the stream."""
         if self.settings.on_invalid_record == "fail":
             msg = f"A record of stream {self.stream_name!r} {what}: {reason}"
+            if missing_key:
+                raise MissingKeyPropertiesError(msg)
             raise InvalidRecord(msg, {})
         return reason
 
