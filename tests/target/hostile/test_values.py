@@ -606,3 +606,33 @@ def test_a_stream_whose_table_name_postgresql_cannot_hold_is_refused_clearly(
     log = sync_logs(database_url, f"{prefix}sync_logs")[0]
     assert log["status"] == "failed"
     assert "cannot be loaded" in log["error_message"]
+
+
+def test_a_deletion_postgresql_refuses_is_set_aside_and_the_others_apply(
+    target_config: dict[str, Any], database_url: str, tmp_path: Path
+) -> None:
+    soft_deletes = {"gone": {"target_stream": "things", "keys": ["id"]}}
+    config = {**target_config, "soft_deletes": soft_deletes, "validate_records": False}
+    gone = schema_message(
+        "gone",
+        {"id": {"type": "string"}, "deleted_at": {"type": "string", "format": "date-time"}},
+        keys=["id"],
+    )
+    messages = [THINGS, good("1"), good("2"), good("3"), gone]
+    messages += [
+        record("gone", id="1", deleted_at="2024-01-01T10:00:00Z"),
+        record("gone", id="2", deleted_at="2024-01-01T10:00:00+20:00"),
+        record("gone", id="3", deleted_at="2024-01-02T10:00:00Z"),
+        STATE,
+    ]
+    for runs in (1, 2):
+        done = run(config, messages, tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert done.states == [STATE["value"]]
+        marked = fetch(database_url, "SELECT id, deleted_at IS NOT NULL FROM intercom_things")
+        assert sorted(marked) == [("1", True), ("2", False), ("3", True)]
+        found = rejected(database_url)
+        assert len(found) == runs
+        stream, stored, error = found[-1]
+        assert (stream, stored["id"]) == ("gone", "2")
+        assert error.startswith("PostgreSQL refused the row: time zone displacement out of range")
