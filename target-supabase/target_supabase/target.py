@@ -33,13 +33,13 @@ from target_supabase.ddl import (
 )
 from target_supabase.loader import delete_children, truncate
 from target_supabase.log_safety import escape_controls_in_logs
-from target_supabase.names import fit_identifier, table_name
-from target_supabase.reader import FastSingerReader, binary_input
+from target_supabase.names import UnusableNameError, fit_identifier, table_name
+from target_supabase.reader import RAW_RECORD, UNREADABLE, FastSingerReader, binary_input
 from target_supabase.replaced_sets import PendingReplacements
 from target_supabase.settings import CONFIG_SCHEMA, LoadSettings
 from target_supabase.sink import SoftDeleteSink, TableSink, ValidatingSink
 from target_supabase.support_tables import support_table_specs
-from target_supabase.sync_log import SyncLog
+from target_supabase.sync_log import SyncLog, state_json
 from target_supabase.table_spec import TableSpec
 
 if sys.version_info >= (3, 12):
@@ -63,6 +63,7 @@ CLEAR_ERRORS = (
     RecordsWithoutSchemaException,
     InvalidInputLine,
     TerminatedError,
+    UnusableNameError,
 )
 
 
@@ -267,7 +268,9 @@ class TargetSupabase(Target):
     @override
     def _process_record_message(self, message_dict: dict) -> None:
         sink = self._plain_sinks.get(message_dict.get("stream"))  # type: ignore[arg-type]
-        if sink is None:
+        if UNREADABLE in message_dict:
+            self._set_aside_unreadable(message_dict)
+        elif sink is None:
             super()._process_record_message(message_dict)
         else:
             self._process_plain_record(sink, message_dict["record"])
@@ -276,6 +279,19 @@ class TargetSupabase(Target):
         # every thousandth record only.
         if self._rows_since_checkpoint % _AGE_CHECK_EVERY_ROWS == 0 and self._may_checkpoint_now():
             self.checkpoint()
+
+    def _set_aside_unreadable(self, message_dict: dict) -> None:
+        """A record the reader could not read (see reader.py), set aside in its stream's sink."""
+        stream = message_dict["stream"]
+        maps = self.mapper.stream_maps.get(stream) or []
+        sinks = [self._sinks_active.get(stream_map.stream_alias) for stream_map in maps]
+        sink = next((found for found in sinks if isinstance(found, ValidatingSink)), None)
+        if sink is None:
+            msg = f"A record of stream {stream!r} came before its schema"
+            raise RecordsWithoutSchemaException(msg)
+        sink.set_aside_unreadable(message_dict[RAW_RECORD], message_dict[UNREADABLE])
+        if sink.is_full:
+            self.drain_one(sink)
 
     def _process_plain_record(self, sink: ValidatingSink, record: dict) -> None:
         """The SDK's record path for a stream without stream maps or flattening, minus what
@@ -343,6 +359,13 @@ class TargetSupabase(Target):
         self.db.later(lambda: self._record_checkpoint(state))
         self._rows_since_checkpoint = 0
         self._last_checkpoint = time.monotonic()
+
+    @override
+    def _write_state_message(self, state: dict) -> None:
+        """The state as the tap wrote it: numbers with their exact digits (Decimal), NUL
+        characters escaped, NaN as NaN (the SDK's json.dumps fails on Decimal)."""
+        sys.stdout.write(state_json(state) + "\n")
+        sys.stdout.flush()
 
     def _record_checkpoint(self, state: Any) -> None:
         self.sync_log.checkpoint(state if state is not None else self._emitted_state)
