@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-from .config import FaultSpec, ServerOptions, WorkspaceSpec
+from .config import FaultSpec, OutageSpec, ServerOptions, WorkspaceSpec
 from .faults import FaultInjector
 from .handler import IntercomHandler
+from .outage import OutageSchedule
 from .ratelimit import RateLimiter
 from .request import ApiContext
 from .scroll import ScrollRegistry
@@ -32,7 +35,11 @@ class _Server(ThreadingHTTPServer):
 
 
 class FakeIntercom:
-    """A fake Intercom workspace served over HTTP on 127.0.0.1 (an ephemeral port by default)."""
+    """A fake Intercom workspace served over HTTP on 127.0.0.1 (an ephemeral port by default).
+
+    `clock` (Unix seconds) drives the rate-limit windows, scroll expiry and outages: a test can
+    share a virtual clock (clock.VirtualClock) with the client to play minutes in milliseconds.
+    """
 
     def __init__(
         self,
@@ -44,6 +51,9 @@ class FakeIntercom:
         faults: FaultSpec | None = None,
         scroll_expiry_seconds: float = 60.0,
         scroll_page_size: int = 50,
+        outages: tuple[OutageSpec, ...] = (),
+        failed_scroll_requests: tuple[int, ...] = (),
+        clock: Callable[[], float] = time.time,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -54,14 +64,18 @@ class FakeIntercom:
             faults or FaultSpec(),
             scroll_expiry_seconds,
             scroll_page_size,
+            tuple(outages),
+            tuple(failed_scroll_requests),
         )
         self.workspace = Workspace(spec or WorkspaceSpec())
         self.stats = Stats()
-        self.limiter = RateLimiter(rate_limit_per_10s)
+        self.limiter = RateLimiter(rate_limit_per_10s, clock)
         self.faults = FaultInjector(self.options.faults)
-        self.context = ApiContext(
-            self.workspace, ScrollRegistry(scroll_expiry_seconds, scroll_page_size)
+        self.outages = OutageSchedule(self.options.outages, clock)
+        scrolls = ScrollRegistry(
+            scroll_expiry_seconds, scroll_page_size, clock, self.options.failed_scroll_requests
         )
+        self.context = ApiContext(self.workspace, scrolls)
         self._address = (host, port)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
