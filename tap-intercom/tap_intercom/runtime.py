@@ -8,8 +8,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from tap_intercom.client import ClientSettings, IntercomClient
+from tap_intercom.clock import SYSTEM_CLOCK, Clock
 from tap_intercom.progress import Progress
 from tap_intercom.ratelimit import RateBudget
+from tap_intercom.retry import RetryPolicy
 from tap_intercom.settings import Settings
 
 INCREMENTAL_STREAMS = ("conversations", "contacts", "companies", "tickets", "deleted_conversations")
@@ -20,6 +22,7 @@ class Runtime:
     settings: Settings
     client: IntercomClient
     progress: Progress
+    clock: Clock = SYSTEM_CLOCK
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
@@ -28,16 +31,21 @@ class Runtime:
         return int(self.started_at.timestamp())
 
 
-def build_runtime(settings: Settings) -> Runtime:
-    budget = RateBudget(settings.max_requests_per_minute)
+def build_runtime(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> Runtime:
+    """`clock` times every wait (retries, rate limits, a held scroll): tests pass a virtual one."""
+    budget = RateBudget(settings.max_requests_per_minute, clock=clock.time, sleep=clock.sleep)
     client_settings = ClientSettings(
         base_url=settings.base_url,
         access_token=settings.access_token,
         api_version=settings.api_version,
         timeout=settings.request_timeout,
         pool_size=settings.max_workers + 2,
+        retry=RetryPolicy(total_seconds=settings.outage_retry_seconds),
     )
-    return Runtime(settings, IntercomClient(client_settings, budget), Progress(budget.stats))
+    client = IntercomClient(client_settings, budget, clock)
+    progress = Progress(budget.stats, availability=client.availability, clock=clock.time)
+    client.on_wait = progress.refresh
+    return Runtime(settings, client, progress, clock)
 
 
 def sync_type(settings: Settings, state: dict[str, Any]) -> str:
