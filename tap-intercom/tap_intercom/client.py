@@ -208,8 +208,10 @@ def _decode(response: requests.Response, endpoint: str, now: float) -> dict[str,
         )
     if status >= 500 or status == 408:
         retry_after = retry_after_seconds(response.headers.get("Retry-After"), now)
+        # Intercom's own words, when there are any ("Please restart the scroll operation").
+        said = f": {_error_message(response)}" if _error_body(response).get("errors") else ""
         raise RetriableError(
-            f"HTTP {status}", status=status, request_id=request_id, retry_after=retry_after
+            f"HTTP {status}{said}", status=status, request_id=request_id, retry_after=retry_after
         )
     if status >= 400 and not _error_body(response):
         # An error whose body did not arrive whole says nothing reliable (which 400 was it?).

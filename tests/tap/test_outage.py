@@ -7,10 +7,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import datetime, timezone
+from email.utils import format_datetime
 
 import pytest
 from inprocess import run_in_process
 from intercom_sandbox.fake import FakeIntercom, OutageSpec, VirtualClock
+from tap_intercom.retry import retry_after_seconds
 from tap_replica import Replica
 from tap_truth import assert_matches_truth
 
@@ -96,3 +99,14 @@ def test_retry_after_sets_the_pace_of_retries(
     assert run.error is None
     assert {r["admin_id"] for r in run.output.records["admins"]} == set(fake.truth().admins)
     assert fake.stats.faults_injected["outage"] == 3
+
+
+def test_retry_after_is_read_as_seconds_or_as_an_http_date() -> None:
+    now = 1_780_000_000.0
+    in_90_seconds = format_datetime(datetime.fromtimestamp(now + 90, timezone.utc), usegmt=True)
+
+    assert retry_after_seconds("120", now) == 120
+    assert retry_after_seconds(in_90_seconds, now) == 90
+    assert retry_after_seconds("Thu, 01 Jan 1970 00:00:00 GMT", now) == 0, "a past date: now"
+    assert retry_after_seconds("soon", now) is None
+    assert retry_after_seconds(None, now) is None
