@@ -49,6 +49,14 @@ def add_fake_command(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="the N-th /companies/scroll request answers 500 'restart the scroll'; repeatable",
     )
+    parser.add_argument(
+        "--deny",
+        action="append",
+        default=[],
+        metavar="RESOURCE",
+        help="answer 401 token_unauthorized on this resource, as Intercom does for a token "
+        "without its permission (e.g. tickets; repeatable)",
+    )
     parser.set_defaults(run=run_fake)
 
 
@@ -87,6 +95,7 @@ def run_fake(args: argparse.Namespace) -> int:
         faults=FaultSpec(rate=args.fault_rate, seed=args.fault_seed),
         outages=tuple(parse_outage(text) for text in args.outage),
         failed_scroll_requests=tuple(args.fail_scroll_request),
+        denied_resources=args.deny,
         host=args.host,
         port=args.port,
     )

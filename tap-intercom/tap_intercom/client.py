@@ -25,6 +25,7 @@ from tap_intercom.clock import SYSTEM_CLOCK, Clock
 from tap_intercom.errors import (
     IntercomAuthError,
     IntercomNotFoundError,
+    IntercomPermissionError,
     IntercomRequestError,
     RetriableError,
 )
@@ -36,6 +37,8 @@ REGION_URLS = {
     "eu": "https://api.eu.intercom.io",
     "au": "https://api.au.intercom.io",
 }
+# A valid token without the endpoint's permission (errors.IntercomPermissionError).
+PERMISSION_ERROR_CODE = "token_unauthorized"
 _MAX_THROTTLED_RETRIES = 50
 # A wait is slept in slices this long, so that the progress display stays live during an outage.
 _WAIT_SLICE_SECONDS = 1.0
@@ -198,6 +201,10 @@ class IntercomClient:
 def _decode(response: requests.Response, endpoint: str, now: float) -> dict[str, Any]:
     status = response.status_code
     request_id = _request_id(response)
+    if status == 401 and _error_codes(response) == {PERMISSION_ERROR_CODE}:
+        raise IntercomPermissionError(
+            _error_message(response), endpoint=endpoint, status=status, request_id=request_id
+        )
     if status in _AUTH_HINT:
         raise IntercomAuthError(
             _AUTH_HINT[status], endpoint=endpoint, status=status, request_id=request_id
@@ -235,6 +242,11 @@ def _error_body(response: requests.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+def _error_codes(response: requests.Response) -> set[str]:
+    errors = _error_body(response).get("errors") or []
+    return {str(error.get("code")) for error in errors if isinstance(error, dict)}
 
 
 def _request_id(response: requests.Response) -> str | None:

@@ -13,6 +13,7 @@ from tap_intercom.progress import Progress
 from tap_intercom.ratelimit import RateBudget
 from tap_intercom.retry import RetryPolicy
 from tap_intercom.settings import Settings
+from tap_intercom.skips import SkippedStreams
 
 INCREMENTAL_STREAMS = ("conversations", "contacts", "companies", "tickets", "deleted_conversations")
 
@@ -25,6 +26,7 @@ class Runtime:
     clock: Clock = SYSTEM_CLOCK
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    skipped: SkippedStreams = field(default_factory=SkippedStreams)
 
     @property
     def started_epoch(self) -> int:
@@ -33,6 +35,13 @@ class Runtime:
 
 def build_runtime(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> Runtime:
     """`clock` times every wait (retries, rate limits, a held scroll): tests pass a virtual one."""
+    client = build_client(settings, clock)
+    progress = Progress(client.budget.stats, availability=client.availability, clock=clock.time)
+    client.on_wait = progress.refresh
+    return Runtime(settings, client, progress, clock)
+
+
+def build_client(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> IntercomClient:
     budget = RateBudget(settings.max_requests_per_minute, clock=clock.time, sleep=clock.sleep)
     client_settings = ClientSettings(
         base_url=settings.base_url,
@@ -42,10 +51,7 @@ def build_runtime(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> Runtime:
         pool_size=settings.max_workers + 2,
         retry=RetryPolicy(total_seconds=settings.outage_retry_seconds),
     )
-    client = IntercomClient(client_settings, budget, clock)
-    progress = Progress(budget.stats, availability=client.availability, clock=clock.time)
-    client.on_wait = progress.refresh
-    return Runtime(settings, client, progress, clock)
+    return IntercomClient(client_settings, budget, clock)
 
 
 def sync_type(settings: Settings, state: dict[str, Any]) -> str:
@@ -75,3 +81,9 @@ def sync_marker(runtime: Runtime, kind: str) -> dict[str, Any]:
         "started_at": runtime.started_at.isoformat(),
         "complete": False,
     }
+
+
+def mark_skipped(marker: dict[str, Any], runtime: Runtime) -> None:
+    """`skipped_streams` in the sync marker, present only once a stream was skipped."""
+    if runtime.skipped:
+        marker["skipped_streams"] = runtime.skipped.as_dict()

@@ -10,6 +10,7 @@ from singer_sdk import typing as th
 
 from tap_intercom.client import REGION_URLS
 from tap_intercom.retry import DEFAULT_OUTAGE_RETRY_MINUTES
+from tap_intercom.skips import ON_STREAM_UNAVAILABLE, SKIP
 from tap_intercom.timestamps import epoch
 
 API_VERSIONS = ["2.14", "2.15", "2.16"]
@@ -132,6 +133,19 @@ CONFIG_SCHEMA = th.PropertiesList(
         title="Hours back",
         description="Incremental streams start this many hours ago, ignoring state/start_date.",
     ),
+    th.Property(
+        "on_stream_unavailable",
+        th.StringType,
+        default=SKIP,
+        allowed_values=list(ON_STREAM_UNAVAILABLE),
+        title="On stream unavailable",
+        description=(
+            "What to do with a stream the token may not read (a permission missing in "
+            "Intercom's Developer Hub) or that cannot be read this run: `skip` it with a "
+            "warning, finish the other streams and record the run as `partial`; or `fail` the "
+            "run."
+        ),
+    ),
 ).to_dict()
 
 
@@ -151,6 +165,7 @@ class Settings:
     outage_retry_seconds: float
     plaintext: bool
     hours_back: int | None
+    on_stream_unavailable: str = SKIP
 
 
 def config_errors(config: Mapping[str, Any]) -> list[str]:
@@ -209,4 +224,5 @@ def parse_settings(config: Mapping[str, Any]) -> Settings:
         * float(config.get("outage_retry_minutes", DEFAULT_OUTAGE_RETRY_MINUTES)),
         plaintext=config.get("body_format", "html") == "plaintext",
         hours_back=config.get("hours_back"),
+        on_stream_unavailable=config.get("on_stream_unavailable", SKIP),
     )

@@ -78,6 +78,18 @@ class TapIntercom(Tap):
             raise ConfigValidationError("Config validation failed", errors=errors)
         return errors
 
+    def run_connection_test(self) -> bool:  # type: ignore[misc]  # final in the SDK; extended
+        """`--test`: first what the token can read, stream by stream (access.py), then the
+        SDK's one-record sync of every stream."""
+        from tap_intercom.access import check_access, log_access
+
+        streams = [
+            s.name for s in self.streams.values() if s.selected or s.has_selected_descendents
+        ]
+        settings = self.runtime.settings
+        log_access(check_access(self.runtime.client, streams, settings.api_version))
+        return super().run_connection_test()
+
     @property
     def _state_dict(self) -> dict[str, Any]:
         # The `sync` marker (docs/architecture.md) sits beside the SDK's `bookmarks`.

@@ -1,7 +1,10 @@
-"""The `sync_logs` table: one row per run, from `running` to `success`, `failed` or `incomplete`.
+"""The `sync_logs` table: one row per run, from `running` to `success`, `partial`, `failed` or
+`incomplete`.
 
-The tap's STATE carries a `sync` marker (docs/architecture.md): `type` becomes `sync_type`, and
-`complete: true` on the last STATE tells a finished run from an interrupted one.
+The tap's STATE carries a `sync` marker (docs/architecture.md): `type` becomes `sync_type`,
+`complete: true` on the last STATE tells a finished run from an interrupted one, and
+`skipped_streams` names the streams the tap set aside (a missing permission...): a finished run
+that skipped any is `partial`, never `success`.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ class SyncMarker:
     sync_type: str = UNKNOWN_SYNC_TYPE
     complete: bool = False
     run_id: str | None = None
+    skipped_streams: dict[str, str] = field(default_factory=dict)
 
     def observe(self, state: Mapping[str, Any]) -> None:
         marker = state.get("sync") if isinstance(state, Mapping) else None
@@ -58,13 +62,17 @@ class SyncMarker:
         self.sync_type = str(marker.get("type") or UNKNOWN_SYNC_TYPE)
         self.complete = marker.get("complete") is True
         self.run_id = marker.get("run_id") or self.run_id
+        skipped = marker.get("skipped_streams")
+        if isinstance(skipped, Mapping):
+            self.skipped_streams = {str(name): str(why) for name, why in skipped.items()}
 
     def final_status(self, received_anything: bool) -> str:
         """`incomplete` without the end marker after a start marker, or after empty input (the
-        tap died before its first message); otherwise `success`."""
+        tap died before its first message); `partial` when the tap finished but skipped
+        streams; otherwise `success`."""
         if not received_anything or (self.seen and not self.complete):
             return "incomplete"
-        return "success"
+        return "partial" if self.skipped_streams else "success"
 
 
 class SyncLog:
@@ -121,9 +129,9 @@ class SyncLog:
         statement = sql.SQL(
             "UPDATE {} SET status = %s, sync_type = %s, run_id = %s, {}, "
             "records_by_stream = %s, rejected_records = %s, nul_characters_removed = %s, "
-            "state = coalesce(%s::jsonb, state), "
+            "skipped_streams = %s, state = coalesce(%s::jsonb, state), "
             # A live run that a later one took for dead (see `start`) clears the verdict.
-            "error_message = CASE WHEN %s IN ('running', 'success') THEN NULL "
+            "error_message = CASE WHEN %s IN ('running', 'success', 'partial') THEN NULL "
             "ELSE coalesce(%s, error_message) END, "
             "completed_at = CASE WHEN %s THEN now() END WHERE id = %s"
         ).format(self._table, assignments)
@@ -135,6 +143,7 @@ class SyncLog:
             dump_json(dict(totals.records_by_stream)),
             totals.rejected_records,
             totals.nul_characters_removed,
+            dump_json(self.marker.skipped_streams),
             None if state is None else dump_json(state),
             status,
             error,

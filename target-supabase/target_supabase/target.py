@@ -355,10 +355,14 @@ class TargetSupabase(Target):
     def _empty_overwritten_tables_that_got_no_rows(self) -> None:
         """With `overwrite`, a stream that sent its SCHEMA but no record is empty at the source:
         so is its table, once the tap has marked the sync complete (without that marker, the
-        tap may have died before the records). Its rows are all committed by now: streams that
-        sent rows were truncated by their first batch."""
+        tap may have died before the records), unless the tap skipped it. Its rows are all
+        committed by now: streams that sent rows were truncated by their first batch."""
         timeout = self.settings.statement_timeout_seconds
+        # A stream the tap skipped (a missing permission...) says nothing about the source.
+        skipped = self.sync_log.marker.skipped_streams
         for sink in [*self._sinks_to_clear, *self._sinks_active.values()]:
+            if sink.stream_name in skipped:
+                continue
             if isinstance(sink, TableSink) and self.needs_truncate(sink.spec):
                 self.truncated(sink.spec)
                 with self.db.transaction(timeout, what=f"emptying {sink.spec.name}") as cur:

@@ -115,7 +115,7 @@ def test_every_readme_query_runs_and_returns_rows(loaded_database: str, query: s
     assert fetch(loaded_database, query)
 
 
-FAILED_RUNS = "Runs that failed or were interrupted, with their errors"
+FAILED_RUNS = "Runs that failed, were interrupted or skipped streams, with their errors"
 REJECTED_BY_STREAM = "Records the target set aside, by stream, with the latest error"
 TRUNCATED_CONVERSATIONS = "Conversations with parts beyond Intercom's 500-part limit"
 

@@ -88,3 +88,5 @@ class ServerOptions:
     # These requests to /companies/scroll (1 = the fake's first, counted over every scroll) answer
     # the documented 500 "Please restart the scroll operation" (spec 2.16 L6862-6865).
     failed_scroll_requests: tuple[int, ...] = ()
+    # Resources (first path segment, e.g. "tickets") the token may not read: permissions.py.
+    denied_resources: tuple[str, ...] = ()

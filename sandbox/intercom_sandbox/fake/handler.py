@@ -13,6 +13,7 @@ from .dispatch import Reply, api_version, handle, parse_body, rate_limited, unau
 from .errors import ApiError, error_body
 from .faults import SERVER_ERRORS
 from .outage import OutageFailure
+from .permissions import DENIED_STATUS, denied_body, is_denied
 from .request import ApiRequest
 
 if TYPE_CHECKING:
@@ -59,6 +60,9 @@ class IntercomHandler(BaseHTTPRequestHandler):
         limit = rate_limited(fake.limiter, fake.stats)
         if isinstance(limit, Reply):
             self._send(limit)
+            return
+        if is_denied(fake.options.denied_resources, url.path):
+            self._send(Reply(DENIED_STATUS, denied_body(), limit))
             return
         fault = fake.faults.next_fault(url.path)
         if fault is not None:

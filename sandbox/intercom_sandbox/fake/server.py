@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from http.server import ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
@@ -14,6 +14,7 @@ from .config import FaultSpec, OutageSpec, ServerOptions, WorkspaceSpec
 from .faults import FaultInjector
 from .handler import IntercomHandler
 from .outage import OutageSchedule
+from .permissions import checked_resources
 from .ratelimit import RateLimiter
 from .request import ApiContext
 from .scroll import ScrollRegistry
@@ -54,6 +55,7 @@ class FakeIntercom:
         outages: tuple[OutageSpec, ...] = (),
         failed_scroll_requests: tuple[int, ...] = (),
         clock: Callable[[], float] = time.time,
+        denied_resources: Sequence[str] = (),
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -66,6 +68,7 @@ class FakeIntercom:
             scroll_page_size,
             tuple(outages),
             tuple(failed_scroll_requests),
+            checked_resources(denied_resources),
         )
         self.workspace = Workspace(spec or WorkspaceSpec())
         self.stats = Stats()
@@ -124,6 +127,11 @@ class FakeIntercom:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+    def deny(self, *resources: str) -> None:
+        """From now on the token may read everything but these resources (none: everything),
+        as when an admin changes the app's permissions between two runs."""
+        self.options = replace(self.options, denied_resources=checked_resources(resources))
 
     def truth(self) -> Truth:
         return self.workspace.truth()

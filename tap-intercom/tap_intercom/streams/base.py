@@ -9,7 +9,11 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from singer_sdk import Stream
 from typing_extensions import override
 
+from tap_intercom.errors import IntercomPermissionError, StreamUnavailableError
+from tap_intercom.permissions import missing_permission
+from tap_intercom.runtime import mark_skipped
 from tap_intercom.schema_files import load_schema
+from tap_intercom.skips import FAIL
 from tap_intercom.timestamps import parse_iso, to_iso
 from tap_intercom.windows import Window, leaves_gap, run_window
 
@@ -52,9 +56,33 @@ class IntercomStream(Stream):
         if self.runtime.settings.conversation_ids and not self.serves_conversation_ids:
             return
         progress = self.runtime.progress
-        for record in self.produce(context):
-            progress.record_emitted()
-            yield record
+        try:
+            for record in self.produce(context):
+                progress.record_emitted()
+                yield record
+        except IntercomPermissionError as error:
+            self.set_aside(missing_permission(self.name, error, self.runtime.client))
+        except StreamUnavailableError as error:
+            self.set_aside(error)
+
+    def set_aside(self, error: StreamUnavailableError) -> None:
+        """Skip this stream and its children from here on (skips.py), or fail the run.
+
+        The bookmark stays at the last checkpoint: records after it were not all written.
+        """
+        if self.runtime.settings.on_stream_unavailable == FAIL:
+            raise error from None  # names endpoint and request_id itself
+        self._pending = None
+        # An unsorted stream's progress markers hold the highest value read so far; the SDK
+        # promotes them to the bookmark when the stream ends, valid only for a whole stream.
+        self.stream_state.pop("progress_markers", None)
+        children = [child.name for child in self.child_streams if child.selected]
+        self.runtime.skipped.add(error, children)
+        marker = self.tap_state.get("sync")
+        if isinstance(marker, dict):
+            mark_skipped(marker, self.runtime)
+        # Told at once: a run that dies later still says what it had set aside.
+        self._tap.state_writer.write_state(self.tap_state)
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         raise NotImplementedError
