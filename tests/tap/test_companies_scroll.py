@@ -150,3 +150,25 @@ def test_a_page_that_failed_after_the_scroll_moved_on_is_not_skipped(
     # The lost scroll itself stays open until it expires: the new one waits for that.
     assert "A companies scroll is already open" in output.stderr
     _assert_every_company_once(output, fake)
+
+
+def test_companies_that_cannot_be_read_are_skipped_and_the_rest_is_read(
+    fake_intercom: Callable[..., FakeIntercom], tmp_path: Path
+) -> None:
+    # Every scroll loses its second page: a cause that starting again does not remove.
+    fake = fake_intercom(seed=55, companies=10, scroll_page_size=3,
+                         failed_scroll_requests=(2, 4, 6, 8, 10))  # fmt: skip
+    config = config_for(fake)
+    catalog = catalog_selecting(tmp_path, config, {"companies", "tags", "teams"})
+
+    output = run_tap(tmp_path, config, None, *catalog)
+
+    assert "companies" not in output.records
+    assert {r["tag_id"] for r in output.records["tags"]} == set(fake.truth().tags)
+    assert {r["team_id"] for r in output.records["teams"]} == set(fake.truth().teams)
+    final = output.states[-1]["sync"]
+    assert final["complete"] is True
+    assert "the companies scroll was lost 4 times" in final["skipped_streams"]["companies"]
+    assert "Stream companies skipped" in output.stderr
+    assert "Traceback" not in output.stderr
+    assert fake.stats.requests_by_path[SCROLL] == 8

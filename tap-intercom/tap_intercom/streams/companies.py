@@ -24,7 +24,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from tap_intercom import records
-from tap_intercom.errors import IntercomNotFoundError, IntercomRequestError
+from tap_intercom.errors import (
+    IntercomNotFoundError,
+    IntercomRequestError,
+    StreamUnavailableError,
+)
 from tap_intercom.spool import Spool
 from tap_intercom.streams.base import IntercomStream
 from tap_intercom.timestamps import to_seconds
@@ -35,7 +39,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("tap-intercom")
 
-ENDPOINT = "GET /companies/scroll"
 # A lost scroll is read again from the start. Companies are given up after this many scrolls in a
 # row that got no further than an earlier one (a cause another try will not remove), or after
 # MAX_SCROLLS in all (each reads the workspace's companies again).
@@ -146,11 +149,7 @@ class CompaniesStream(IntercomStream):
             raise ScrollLostError(f"page {pages + 1} failed: {error}", pages) from None
 
 
-def unavailable(reason: str) -> Exception:
-    """Companies cannot be read in this run."""
-    return IntercomRequestError(
-        f"Companies cannot be read: {reason}; {HINT}",
-        endpoint=ENDPOINT,
-        status=None,
-        request_id=None,
-    )
+def unavailable(reason: str) -> StreamUnavailableError:
+    """Companies cannot be read in this run: skipped and reported (streams/base.py), the other
+    streams go on."""
+    return StreamUnavailableError("companies", reason, HINT)
