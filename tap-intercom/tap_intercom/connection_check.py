@@ -18,7 +18,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,8 @@ TOKEN_HELP = (
     "or access_token in the config file)"
 )
 LOW_HEADROOM_FRACTION = 0.2
+# A check reports an outage rather than waiting it out for `outage_retry_minutes`.
+CHECK_RETRY_SECONDS = 20.0
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,8 @@ def selected_streams(config: Mapping[str, Any], catalog: Path | None) -> list[st
 def check_permissions(config: Mapping[str, Any], streams: Sequence[str]) -> CheckResult:
     """Each selected stream's endpoint asked once; the table says what the token may read."""
     settings = parse_settings(config)
-    client = build_client(settings)
+    retry_seconds = min(settings.outage_retry_seconds, CHECK_RETRY_SECONDS)
+    client = build_client(replace(settings, outage_retry_seconds=retry_seconds))
     try:
         rows = check_access(client, streams, settings.api_version)
     finally:

@@ -9,6 +9,7 @@ from typing import Any
 from singer_sdk import typing as th
 
 from tap_intercom.client import REGION_URLS
+from tap_intercom.retry import DEFAULT_OUTAGE_RETRY_MINUTES
 from tap_intercom.skips import ON_STREAM_UNAVAILABLE, SKIP
 from tap_intercom.timestamps import epoch
 
@@ -119,6 +120,20 @@ CONFIG_SCHEMA = th.PropertiesList(
         title="Request timeout",
         description="Seconds to wait for one HTTP response.",
     ),
+    # Intercom's incidents last tens of seconds to minutes (tap_intercom/retry.py); the
+    # singer-io tap backs off for about 3 minutes. 10 minutes outlasts most without hiding a
+    # real failure for long.
+    th.Property(
+        "outage_retry_minutes",
+        th.NumberType,
+        default=DEFAULT_OUTAGE_RETRY_MINUTES,
+        title="Outage retry minutes",
+        description=(
+            "How long a request that fails with a server error (5xx), a timeout or a lost "
+            "connection is retried, with growing waits, before the run fails. Covers Intercom "
+            "outages; Retry-After is honoured."
+        ),
+    ),
     th.Property(
         "body_format",
         th.StringType,
@@ -163,6 +178,7 @@ class Settings:
     page_size: int
     max_requests_per_minute: int | None
     request_timeout: float
+    outage_retry_seconds: float
     plaintext: bool
     hours_back: int | None
     on_stream_unavailable: str = SKIP
@@ -191,6 +207,7 @@ _RANGES = (
     ("hours_back", 1, 24 * 365 * 20),
     ("max_requests_per_minute", 1, 1_000_000),
     ("request_timeout", 1, 3600),
+    ("outage_retry_minutes", 0, 24 * 60),
 )
 
 
@@ -221,6 +238,8 @@ def parse_settings(config: Mapping[str, Any]) -> Settings:
         page_size=int(config.get("page_size", MAX_PAGE_SIZE)),
         max_requests_per_minute=config.get("max_requests_per_minute"),
         request_timeout=float(config.get("request_timeout", 60)),
+        outage_retry_seconds=60
+        * float(config.get("outage_retry_minutes", DEFAULT_OUTAGE_RETRY_MINUTES)),
         plaintext=config.get("body_format", "html") == "plaintext",
         hours_back=config.get("hours_back"),
         on_stream_unavailable=config.get("on_stream_unavailable", SKIP),

@@ -9,6 +9,7 @@ from singer_sdk import Stream, Tap
 from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
 
+from tap_intercom.clock import SYSTEM_CLOCK, Clock
 from tap_intercom.runtime import Runtime, build_runtime, sync_marker, sync_type
 from tap_intercom.secrets import mask, spellings
 from tap_intercom.settings import CONFIG_SCHEMA, config_errors, parse_settings
@@ -51,6 +52,8 @@ class TapIntercom(Tap):
     name = "tap-intercom"
     package_name = "tap-intercom-supabase"  # the distribution (tap-intercom/pyproject.toml)
     config_jsonschema = CONFIG_SCHEMA
+    # Times every wait of the run; a test running the tap in-process sets a virtual clock.
+    clock: Clock = SYSTEM_CLOCK
 
     @property
     def _env_var_config(self) -> dict[str, Any]:
@@ -66,7 +69,7 @@ class TapIntercom(Tap):
 
     @cached_property
     def runtime(self) -> Runtime:
-        return build_runtime(parse_settings(self.config))
+        return build_runtime(parse_settings(self.config), self.clock)
 
     @override
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:

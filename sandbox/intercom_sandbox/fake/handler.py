@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 from .dispatch import Reply, api_version, handle, parse_body, rate_limited, unauthorized
 from .errors import ApiError, error_body
 from .faults import SERVER_ERRORS
+from .outage import OutageFailure
 from .permissions import DENIED_STATUS, denied_body, is_denied
 from .request import ApiRequest
 
@@ -49,6 +50,11 @@ class IntercomHandler(BaseHTTPRequestHandler):
         fake.stats.count_request(url.path)
         if fake.options.latency_ms:
             time.sleep(fake.options.latency_ms / 1000)
+        outage = fake.outages.failure()
+        if outage is not None:
+            fake.stats.count_fault("outage")
+            self._send(outage_reply(outage))
+            return
         if self.headers.get("Authorization") != f"Bearer {fake.token}":
             self._send(unauthorized())
             return
@@ -125,3 +131,11 @@ class IntercomHandler(BaseHTTPRequestHandler):
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.close_connection = True
         self.connection.close()
+
+
+def outage_reply(outage: OutageFailure) -> Reply:
+    code, message = SERVER_ERRORS[str(outage.status)]
+    reply = Reply(outage.status, error_body({"code": code, "message": message}))
+    if outage.retry_after_seconds is not None:
+        reply.headers["Retry-After"] = str(outage.retry_after_seconds)
+    return reply
