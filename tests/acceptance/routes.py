@@ -17,9 +17,7 @@ DELETED_PER_PAGE_DEFAULT, DELETED_PER_PAGE_MAX = 20, 60  # spec 2.16 L13530-1354
 NOTES_PER_PAGE_DEFAULT = 50  # spec 2.16 L7280
 
 
-def dispatch(
-    fake: RealIntercom, method: str, path: str, query: dict[str, str], body: Any
-) -> Reply:
+def dispatch(fake: RealIntercom, method: str, path: str, query: dict[str, str], body: Any) -> Reply:
     try:
         for pattern, wanted_method, handler in _ROUTES:
             found = re.fullmatch(pattern, path)
@@ -46,7 +44,7 @@ def _public(value: Any) -> Any:
 def _me(fake: RealIntercom, query: dict[str, str], body: Any) -> Reply:
     admin = fake.workspace.admins[0]
     app = {"type": "app", "id_code": "ws1", "name": "Acceptance", "region": "US"}
-    return _ok({**admin, "app": app})
+    return _ok({**admin, "email_verified": True, "app": app})
 
 
 def _listing(list_type: str, key: str, attribute: str) -> Any:

@@ -110,7 +110,8 @@ def page_of(
         "total_pages": total_pages,
     }
     if offset + per_page < len(matches):
-        pages["next"] = {"page": offset // per_page + 2, "starting_after": _cursor(offset + per_page)}
+        following = offset + per_page
+        pages["next"] = {"page": following // per_page + 1, "starting_after": _cursor(following)}
     return page, pages
 
 

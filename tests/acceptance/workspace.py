@@ -49,6 +49,24 @@ class Workspace:
     tickets: dict[str, dict[str, Any]] = field(default_factory=dict)
     deleted: list[dict[str, Any]] = field(default_factory=list)
 
+    def record_counts(self) -> dict[str, int]:
+        """How many records each stream of a full run must emit."""
+        held = [len(c["_all_parts"]) for c in self.conversations.values()]
+        returned = [min(count, RETURNED_PARTS_LIMIT) for count in held]
+        return {
+            "admins": len(self.admins),
+            "teams": len(self.teams),
+            "tags": len(self.tags),
+            "segments": len(self.segments),
+            "data_attributes": sum(len(group) for group in self.data_attributes.values()),
+            "conversations": len(self.conversations),
+            "conversation_parts": sum(returned),
+            "contacts": len(self.contacts),
+            "companies": len(self.companies),
+            "tickets": len(self.tickets),
+            "deleted_conversations": len(self.deleted),
+        }
+
     def part_count(self, conversation_id: str) -> int:
         """What Intercom holds, not what it returns."""
         return len(self.conversations[conversation_id]["_all_parts"])
@@ -105,7 +123,6 @@ def _admin(admin_id: str, anchor: int) -> dict[str, Any]:
         "id": admin_id,
         "name": f"Admin {admin_id}",
         "email": f"admin{admin_id}@example.com",
-        "email_verified": True,
         "job_title": None,
         "away_mode_enabled": False,
         "away_mode_reassign": False,
@@ -163,9 +180,7 @@ def _teammates(admin_ids: list[str]) -> dict[str, Any]:
     return {"type": "admin.list", "admins": [{"type": "admin", "id": a} for a in admin_ids]}
 
 
-def _conversation(
-    conversation_id: str, updated: int, parts: int, teammates: Any
-) -> dict[str, Any]:
+def _conversation(conversation_id: str, updated: int, parts: int, teammates: Any) -> dict[str, Any]:
     created = updated - DAY
     all_parts = [_part(conversation_id, n, created + 60 * (n + 1)) for n in range(parts)]
     return {
