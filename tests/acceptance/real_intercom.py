@@ -76,6 +76,19 @@ class RealIntercom:
         """Answer 401 token_unauthorized on every path under `prefix`."""
         self.denied.add(prefix)
 
+    def touch(self, kind: str, object_id: str, *, at: int, hidden_for: float = 0.0) -> None:
+        """Change an object at `at` (Unix seconds); the search shows the change `hidden_for`
+        seconds from now (by the search clock)."""
+        collection = {
+            "conversation": self.workspace.conversations,
+            "contact": self.workspace.contacts,
+            "ticket": self.workspace.tickets,
+        }[kind]
+        with self.lock:
+            collection[object_id]["updated_at"] = at
+            if hidden_for:
+                self.hide_from_search(kind, object_id, hidden_for)
+
     def hide_from_search(self, kind: str, object_id: str, seconds: float) -> None:
         """The object's latest change reaches the search index `seconds` from now."""
         with self.lock:

@@ -1,18 +1,13 @@
 """Issue 12 items 1 and 2: teammates under `admins`, part counts that include the source message.
 
-One full run against the real-shaped fake; each test reads what a user would see of it.
+Each test reads what a user would see of one full run against the real-shaped fake (conftest.py).
 """
 
 from __future__ import annotations
 
-import time
 from collections import Counter
-from collections.abc import Iterator
 
-import pytest
-
-from acceptance.real_intercom import RealIntercom
-from acceptance.tap_process import TapRun, config_for, run_tap
+from acceptance.tap_process import TapRun
 from acceptance.workspace import (
     NO_PARTS,
     NO_STATISTICS,
@@ -22,22 +17,7 @@ from acceptance.workspace import (
     TRUNCATED_PARTS,
     TWO_TEAMMATES,
     Workspace,
-    build,
 )
-
-
-@pytest.fixture(scope="module")
-def workspace() -> Workspace:
-    return build(int(time.time()))
-
-
-@pytest.fixture(scope="module")
-def full_run(workspace: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TapRun]:
-    fake = RealIntercom(workspace).start()
-    try:
-        yield run_tap(tmp_path_factory.mktemp("shapes"), config_for(fake))
-    finally:
-        fake.stop()
 
 
 def test_teammates_are_read_from_the_admins_key(full_run: TapRun) -> None:
