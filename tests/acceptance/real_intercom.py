@@ -76,6 +76,12 @@ class RealIntercom:
         """Answer 401 token_unauthorized on every path under `prefix`."""
         self.denied.add(prefix)
 
+    def set_rate_limit(self, per_window: int) -> None:
+        """A new limit, counted afresh from now (as if a new 10-second window began)."""
+        with self.lock:
+            self.rate_limit = per_window
+            self._window = (0, 0)
+
     def touch(self, kind: str, object_id: str, *, at: int, hidden_for: float = 0.0) -> None:
         """Change an object at `at` (Unix seconds); the search shows the change `hidden_for`
         seconds from now (by the search clock)."""
