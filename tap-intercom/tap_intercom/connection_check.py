@@ -1,10 +1,13 @@
 """`tap-intercom-check`: the Intercom half of "test connections".
 
-Checks the token, the region, the API version and the rate-limit headroom with one `GET /me`, and
-says what is wrong and how to fix it. The access token is never printed.
+Checks the token, the region, the API version and the rate-limit headroom with one `GET /me`, then
+asks each selected stream's endpoint once and prints what the token can and cannot read (a missing
+permission names the one to grant: access.py). It says what is wrong and how to fix it. The access
+token is never printed.
 
     tap-intercom-check --config tap.json        # a config file
     tap-intercom-check --config ENV             # TAP_INTERCOM_* variables (what Meltano sets)
+    tap-intercom-check --config ENV --catalog catalog.json   # only the catalog's selected streams
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +27,12 @@ from dotenv import find_dotenv, load_dotenv
 from singer_sdk.configuration._dict_config import parse_environment_config
 from singer_sdk.exceptions import ConfigValidationError
 
+from tap_intercom.access import check_access, render_table
 from tap_intercom.client import REGION_URLS
-from tap_intercom.settings import API_VERSIONS
+from tap_intercom.runtime import build_client
+from tap_intercom.secrets import mask, spellings
+from tap_intercom.settings import API_VERSIONS, parse_settings
+from tap_intercom.skips import FAIL
 from tap_intercom.tap import TapIntercom
 
 # The user's familiar variable from the standalone script, honoured when the setting is unset.
@@ -39,6 +46,8 @@ TOKEN_HELP = (
     "or access_token in the config file)"
 )
 LOW_HEADROOM_FRACTION = 0.2
+# A check reports an outage rather than waiting it out for `outage_retry_minutes`.
+CHECK_RETRY_SECONDS = 20.0
 
 
 @dataclass(frozen=True)
@@ -69,7 +78,7 @@ def base_url(config: Mapping[str, Any]) -> str:
     return str(config.get("api_url") or REGION_URLS[str(config.get("region") or "us")]).rstrip("/")
 
 
-def check_intercom(config: Mapping[str, Any]) -> list[CheckResult]:
+def check_intercom(config: Mapping[str, Any], catalog: Path | None = None) -> list[CheckResult]:
     """Every Intercom check, in order; stops early when a later check cannot run."""
     config, problems = validated(config)
     if problems:
@@ -93,8 +102,48 @@ def check_intercom(config: Mapping[str, Any]) -> list[CheckResult]:
         check_region(config, me),
         ok("intercom api version", f"{config['api_version']} accepted"),
         check_rate_limit(config, response.headers),
+        check_permissions(config, selected_streams(config, catalog)),
     ]
     return results
+
+
+def selected_streams(config: Mapping[str, Any], catalog: Path | None) -> list[str]:
+    """The streams a sync with this catalog reads (all of them without one), in sync order."""
+    tap = TapIntercom(
+        config=dict(config), catalog=str(catalog) if catalog else None, validate_config=False
+    )
+    return [
+        stream.name
+        for stream in tap.streams.values()
+        if stream.selected or stream.has_selected_descendents
+    ]
+
+
+def check_permissions(config: Mapping[str, Any], streams: Sequence[str]) -> CheckResult:
+    """Each selected stream's endpoint asked once; the table says what the token may read."""
+    settings = parse_settings(config)
+    retry_seconds = min(settings.outage_retry_seconds, CHECK_RETRY_SECONDS)
+    client = build_client(replace(settings, outage_retry_seconds=retry_seconds))
+    try:
+        rows = check_access(client, streams, settings.api_version)
+    finally:
+        client.close()
+    table = "\n".join(["", *render_table(rows)])
+    missing = [row for row in rows if row.missing_permission]
+    failed = [row for row in rows if not row.readable and not row.missing_permission]
+    if failed:
+        names = ", ".join(row.stream for row in failed)
+        return fail("intercom permissions", f"could not ask the endpoints of {names}{table}")
+    if not missing:
+        return ok("intercom permissions", f"every selected stream is readable{table}")
+    grants = sorted({row.detail.removeprefix("missing permission: ") for row in missing})
+    names = ", ".join(row.stream for row in missing)
+    fix = f"{'; '.join(grants)} in the Developer Hub (your app > Configure > Authentication)"
+    if settings.on_stream_unavailable == FAIL:
+        message = f"the token may not read {names}, so a sync fails: {fix}"
+        return fail("intercom permissions", message + table)
+    message = f"the token may not read {names}, which a sync skips: {fix}, or deselect them"
+    return warn("intercom permissions", message + table)
 
 
 def validated(config: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckResult]]:
@@ -137,6 +186,8 @@ def explain_error_response(config: Mapping[str, Any], response: requests.Respons
     seen = f"HTTP {response.status_code} {code or ''} {message or ''}".strip()
     if request_id:
         seen += f", request_id {request_id}"
+    # A server or proxy may quote the request's Authorization header back in its error body.
+    seen = mask(seen, spellings(config["access_token"]))
     if response.status_code == 401:
         return fail("intercom token", f"the token was rejected ({seen}): {TOKEN_HELP}")
     if response.status_code == 403:
@@ -260,8 +311,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=[],
         help="a JSON config file, or ENV for TAP_INTERCOM_* variables (repeatable)",
     )
+    parser.add_argument(
+        "--catalog", type=Path, help="check only the streams this Singer catalog selects"
+    )
     args = parser.parse_args(argv)
-    return report(check_intercom(load_config(args.config or ["ENV"])))
+    return report(check_intercom(load_config(args.config or ["ENV"]), args.catalog))
 
 
 if __name__ == "__main__":

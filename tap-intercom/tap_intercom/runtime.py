@@ -8,9 +8,12 @@ from datetime import datetime, timezone
 from typing import Any
 
 from tap_intercom.client import ClientSettings, IntercomClient
+from tap_intercom.clock import SYSTEM_CLOCK, Clock
 from tap_intercom.progress import Progress
 from tap_intercom.ratelimit import RateBudget
+from tap_intercom.retry import RetryPolicy
 from tap_intercom.settings import Settings
+from tap_intercom.skips import SkippedStreams
 
 INCREMENTAL_STREAMS = ("conversations", "contacts", "companies", "tickets", "deleted_conversations")
 
@@ -20,24 +23,35 @@ class Runtime:
     settings: Settings
     client: IntercomClient
     progress: Progress
+    clock: Clock = SYSTEM_CLOCK
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    skipped: SkippedStreams = field(default_factory=SkippedStreams)
 
     @property
     def started_epoch(self) -> int:
         return int(self.started_at.timestamp())
 
 
-def build_runtime(settings: Settings) -> Runtime:
-    budget = RateBudget(settings.max_requests_per_minute)
+def build_runtime(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> Runtime:
+    """`clock` times every wait (retries, rate limits, a held scroll): tests pass a virtual one."""
+    client = build_client(settings, clock)
+    progress = Progress(client.budget.stats, availability=client.availability, clock=clock.time)
+    client.on_wait = progress.refresh
+    return Runtime(settings, client, progress, clock)
+
+
+def build_client(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> IntercomClient:
+    budget = RateBudget(settings.max_requests_per_minute, clock=clock.time, sleep=clock.sleep)
     client_settings = ClientSettings(
         base_url=settings.base_url,
         access_token=settings.access_token,
         api_version=settings.api_version,
         timeout=settings.request_timeout,
         pool_size=settings.max_workers + 2,
+        retry=RetryPolicy(total_seconds=settings.outage_retry_seconds),
     )
-    return Runtime(settings, IntercomClient(client_settings, budget), Progress(budget.stats))
+    return IntercomClient(client_settings, budget, clock)
 
 
 def sync_type(settings: Settings, state: dict[str, Any]) -> str:
@@ -67,3 +81,9 @@ def sync_marker(runtime: Runtime, kind: str) -> dict[str, Any]:
         "started_at": runtime.started_at.isoformat(),
         "complete": False,
     }
+
+
+def mark_skipped(marker: dict[str, Any], runtime: Runtime) -> None:
+    """`skipped_streams` in the sync marker, present only once a stream was skipped."""
+    if runtime.skipped:
+        marker["skipped_streams"] = runtime.skipped.as_dict()

@@ -9,7 +9,9 @@ from singer_sdk import Stream, Tap
 from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
 
+from tap_intercom.clock import SYSTEM_CLOCK, Clock
 from tap_intercom.runtime import Runtime, build_runtime, sync_marker, sync_type
+from tap_intercom.secrets import mask, spellings
 from tap_intercom.settings import CONFIG_SCHEMA, config_errors, parse_settings
 from tap_intercom.streams.companies import CompaniesStream
 from tap_intercom.streams.contacts import ContactsStream
@@ -50,6 +52,8 @@ class TapIntercom(Tap):
     name = "tap-intercom"
     package_name = "tap-intercom-supabase"  # the distribution (tap-intercom/pyproject.toml)
     config_jsonschema = CONFIG_SCHEMA
+    # Times every wait of the run; a test running the tap in-process sets a virtual clock.
+    clock: Clock = SYSTEM_CLOCK
 
     @property
     def _env_var_config(self) -> dict[str, Any]:
@@ -65,15 +69,30 @@ class TapIntercom(Tap):
 
     @cached_property
     def runtime(self) -> Runtime:
-        return build_runtime(parse_settings(self.config))
+        return build_runtime(parse_settings(self.config), self.clock)
 
     @override
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         # Cross-field rules the JSON schema cannot express; all before any request.
+        # The validator quotes a value of the wrong type: a token given as a number or an object.
+        secrets = spellings(self._config.get("access_token") or "")
         errors = super()._validate_config(raise_errors=False) + config_errors(self.config)
+        errors = [mask(str(error), secrets) for error in errors]
         if errors and raise_errors:
             raise ConfigValidationError("Config validation failed", errors=errors)
         return errors
+
+    def run_connection_test(self) -> bool:  # type: ignore[misc]  # final in the SDK; extended
+        """`--test`: first what the token can read, stream by stream (access.py), then the
+        SDK's one-record sync of every stream."""
+        from tap_intercom.access import check_access, log_access
+
+        streams = [
+            s.name for s in self.streams.values() if s.selected or s.has_selected_descendents
+        ]
+        settings = self.runtime.settings
+        log_access(check_access(self.runtime.client, streams, settings.api_version))
+        return super().run_connection_test()
 
     @property
     def _state_dict(self) -> dict[str, Any]:

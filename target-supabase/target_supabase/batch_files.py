@@ -3,8 +3,10 @@
 The Meltano SDK's BATCH message (`{"type": "BATCH", "stream": ..., "encoding": {"format": "jsonl",
 "compression": "gzip" | "none"}, "manifest": [file URLs]}`, https://sdk.meltano.com/en/latest/batch.html)
 stands for the records in its files: one JSON object per line, not Singer messages. The target
-feeds each of them through the same path as a RECORD message. The SDK also writes `parquet`
-(with pyarrow); this target reads `jsonl` only and refuses anything else before reading a file.
+feeds each of them through the same path as a RECORD message: a record JSON values cannot hold
+(nested too deep, NaN or Infinity) is set aside like such a RECORD message's (reader.py). The
+SDK also writes `parquet` (with pyarrow); this target reads `jsonl` only and refuses anything
+else before reading a file.
 """
 
 from __future__ import annotations
@@ -17,7 +19,13 @@ from typing import IO, Any, cast
 import fsspec
 from singer_sdk.singerlib.exceptions import InvalidInputLine
 
-from target_supabase.reader import decode_json, preview
+from target_supabase.reader import (
+    RAW_RECORD,
+    UNREADABLE,
+    UnreadableRecordError,
+    decode_record,
+    preview,
+)
 
 READABLE_FORMATS = ("jsonl",)
 READABLE_COMPRESSIONS = ("gzip", "none")
@@ -28,8 +36,9 @@ class BatchFileError(ValueError):
 
 
 def batch_records(message: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every record of the message's files, in order; raises BatchFileError on the first
-    problem (the encoding is checked before any file is opened)."""
+    """A RECORD message for every record of the message's files, in order (flagged as the
+    reader flags one it cannot read); raises BatchFileError on the first problem (the encoding
+    is checked before any file is opened)."""
     stream = message.get("stream")
     compression = _check_encoding(stream, message.get("encoding"))
     manifest = message.get("manifest")
@@ -62,17 +71,27 @@ def _file_records(stream: Any, url: str, compression: str) -> Iterator[dict[str,
         if not line.strip():
             continue
         try:
-            record = decode_json(line)
+            record = decode_record(line)
         except InvalidInputLine as exc:
             msg = f"BATCH file {url} of stream {stream!r}, line {number}: {exc}"
             raise BatchFileError(msg) from None
+        except UnreadableRecordError as exc:
+            raw = line.decode(errors="replace").strip()
+            yield {
+                "type": "RECORD",
+                "stream": stream,
+                "record": {},
+                UNREADABLE: exc.reason,
+                RAW_RECORD: raw,
+            }
+            continue
         if not isinstance(record, dict):
             msg = (
                 f"BATCH file {url} of stream {stream!r}, line {number}: a record must be a "
                 f"JSON object: {preview(line)}"
             )
             raise BatchFileError(msg)
-        yield record
+        yield {"type": "RECORD", "stream": stream, "record": record}
 
 
 def _lines(stream: Any, url: str, compression: str) -> Iterator[bytes]:

@@ -2,7 +2,8 @@
 only once the stream's data is known complete.
 
 While the run goes, every batch is merged into a staging table beside the real one (an unlogged
-table, row level security on, no privileges for anyone but its owner). At the end of the input:
+table, row level security on, the privileges of every table the target creates: none for `anon`
+and `authenticated`). At the end of the input:
 
 - a stream whose data arrived complete (see `OverwritePlan.complete`) replaces its table: one
   transaction deletes the old rows, copies the staged ones in and drops the staging table. DELETE,
@@ -28,7 +29,7 @@ from psycopg2 import sql
 
 from target_supabase.catalog import existing_columns
 from target_supabase.connection import Database
-from target_supabase.ddl import evolve_statements
+from target_supabase.ddl import evolve_statements, lock_schema_changes, privileges_statement
 from target_supabase.loader import TableLoad, merge_statement
 from target_supabase.names import fit_identifier
 from target_supabase.settings import LoadSettings
@@ -68,7 +69,10 @@ class OverwritePlan:
         `complete`, and the run was a full sync or the stream sent ACTIVATE_VERSION (the tap
         sends it only for streams it reads whole). From a tap without the `sync` marker: the
         input ended (the only end a Singer stream has) after the stream's records, or after
-        its ACTIVATE_VERSION (a stream that sent only its SCHEMA says nothing)."""
+        its ACTIVATE_VERSION (a stream that sent only its SCHEMA says nothing). A stream the
+        tap skipped (a missing permission...) is never complete, whatever it sent before."""
+        if stream in marker.skipped_streams:
+            return False
         if marker.seen:
             whole = marker.sync_type == "full" or stream in self.versioned_streams
             return marker.complete and whole
@@ -87,7 +91,8 @@ class OverwritePlan:
         first_in_run = real.name not in self.staged
         what = f"preparing the staging table of {real.name}"
         with db.transaction(settings.statement_timeout_seconds, what=what) as cur:
-            stage = prepare_stage(cur, real, types, first_in_run)
+            lock_schema_changes(cur, settings)
+            stage = prepare_stage(cur, settings, real, types, first_in_run)
         self.staged[real.name] = StagedTable(
             stream, real, stage, list(types), dict(types), replication_column
         )
@@ -96,6 +101,7 @@ class OverwritePlan:
 
 def prepare_stage(
     cur: psycopg2.extensions.cursor,
+    settings: LoadSettings,
     real: TableSpec,
     types: Mapping[str, str],
     first_in_run: bool,
@@ -123,14 +129,12 @@ def prepare_stage(
         if stage.primary_key:
             keys = sql.SQL(", ").join(map(sql.Identifier, stage.primary_key))
             cur.execute(sql.SQL("ALTER TABLE {} ADD PRIMARY KEY ({})").format(stage.ident, keys))
-        # Never readable through Supabase's Data API, whatever the schema's default privileges.
+        # Never readable through Supabase's Data API, whatever the schema's default privileges:
+        # the privileges of every table the target creates (nothing for anon and
+        # authenticated, SELECT for `grant_select_to`), nothing for PUBLIC, RLS on.
         cur.execute(sql.SQL("ALTER TABLE {} ENABLE ROW LEVEL SECURITY").format(stage.ident))
         cur.execute(sql.SQL("REVOKE ALL ON {} FROM PUBLIC").format(stage.ident))
-        cur.execute(
-            "SELECT quote_ident(rolname) FROM pg_roles WHERE rolname IN ('anon', 'authenticated')"
-        )
-        for (role,) in cur.fetchall():
-            cur.execute(sql.SQL("REVOKE ALL ON {} FROM " + role).format(stage.ident))
+        cur.execute(privileges_statement(stage, settings))
         return stage
     statements, _ = evolve_statements(stage, existing_columns(cur, stage) or {})
     for statement in statements:

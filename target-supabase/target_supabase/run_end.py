@@ -47,6 +47,8 @@ class RunEnd:
                 )
 
     def _why_incomplete(self, stream: str) -> str:
+        if stream in self.marker.skipped_streams:
+            return "the tap skipped it"
         if not self.marker.seen:
             return "no record and no ACTIVATE_VERSION"
         if not self.marker.complete:
@@ -62,7 +64,8 @@ class RunEnd:
         timeout = target.settings.statement_timeout_seconds
         for stream, version in target.versions.activated.items():
             sink = sinks.get(stream)
-            if sink is None:
+            if sink is None or stream in self.marker.skipped_streams:
+                # A stream the tap skipped may have stopped halfway: its rows stay.
                 continue
             what = f"retiring old versions of {sink.spec.name}"
             with target.db.transaction(timeout, what=what) as cur:

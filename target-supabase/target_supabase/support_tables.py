@@ -37,6 +37,8 @@ SYNC_LOG_COLUMNS = [
     Column("records_by_stream", "jsonb", True, "DEFAULT '{}'::jsonb"),
     Column("rejected_records", "bigint", True, "DEFAULT 0"),
     Column("nul_characters_removed", "bigint", True, "DEFAULT 0"),
+    # Streams the tap set aside, stream → reason and fix (the sync marker's `skipped_streams`).
+    Column("skipped_streams", "jsonb", True, "DEFAULT '{}'::jsonb"),
     Column("error_message", "text"),
     Column("state", "jsonb"),
     Column("metadata", "jsonb", True, "DEFAULT '{}'::jsonb"),

@@ -42,7 +42,12 @@ def successful_run_problems(log: list[dict[str, Any]], tap_output: Path) -> list
     row = row_for_run(log, marker.get("run_id", ""))
     if row is None:
         return [f"no sync log row for run {marker.get('run_id')}"]
-    expected = {"status": "success", "sync_type": marker.get("type")}
+    skipped = marker.get("skipped_streams") or {}
+    expected = {
+        "status": "partial" if skipped else "success",
+        "sync_type": marker.get("type"),
+        "skipped_streams": skipped,
+    }
     expected |= {column: counts[stream] for column, stream in COUNT_COLUMNS.items()}
     problems = [
         f"sync log {name}: expected {value!r}, got {row.get(name)!r}"

@@ -72,3 +72,22 @@ def test_no_sync_log_yet(tmp_path: Path, database_url: str) -> None:
     assert output.strip() == (
         "No syncs yet: public.intercom_sync_logs does not exist. Run a sync first."
     )
+
+
+def test_a_partial_run_names_the_streams_it_skipped(tmp_path: Path, database_url: str) -> None:
+    with closing(psycopg2.connect(database_url)) as conn, conn.cursor() as cur:
+        cur.execute(SYNC_LOGS)
+        cur.execute(
+            "ALTER TABLE intercom_sync_logs ADD COLUMN skipped_streams jsonb DEFAULT '{}';"
+            "INSERT INTO intercom_sync_logs (sync_type, status, started_at, completed_at, "
+            "conversations_synced, messages_synced, users_synced, records_by_stream, "
+            "rejected_records, skipped_streams) VALUES ('incremental', 'partial', "
+            "'2026-01-02 14:00:00+00', '2026-01-02 14:00:05+00', 1, 2, 0, '{}', 0, "
+            """'{"tickets": "Intercom refused the token. Grant “Read tickets”."}')"""
+        )
+        conn.commit()
+
+    lines = status(tmp_path, database_url).splitlines()
+
+    assert lines[3].split()[:2] == ["incremental", "partial"]
+    assert lines[3].endswith("skipped tickets")

@@ -9,9 +9,13 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from singer_sdk import Stream
 from typing_extensions import override
 
+from tap_intercom.errors import IntercomPermissionError, StreamUnavailableError
+from tap_intercom.permissions import missing_permission
+from tap_intercom.runtime import mark_skipped
 from tap_intercom.schema_files import load_schema
+from tap_intercom.skips import FAIL
 from tap_intercom.timestamps import parse_iso, to_iso
-from tap_intercom.windows import Window, leaves_gap, run_window
+from tap_intercom.windows import Window, leaves_gap, run_window, settled_until
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context, Record
@@ -32,6 +36,9 @@ class IntercomStream(Stream):
     STATE_MSG_FREQUENCY = sys.maxsize
     # Streams that also run when only `conversation_ids` are synced.
     serves_conversation_ids = False
+    # Listed through Intercom's search, whose index lags behind changes: the bookmark stays at
+    # or before `settled_until` (windows.py).
+    searched = False
 
     def __init__(self, tap: Tap) -> None:
         super().__init__(tap, schema=load_schema(self.name), name=self.name)
@@ -52,9 +59,33 @@ class IntercomStream(Stream):
         if self.runtime.settings.conversation_ids and not self.serves_conversation_ids:
             return
         progress = self.runtime.progress
-        for record in self.produce(context):
-            progress.record_emitted()
-            yield record
+        try:
+            for record in self.produce(context):
+                progress.record_emitted()
+                yield record
+        except IntercomPermissionError as error:
+            self.set_aside(missing_permission(self.name, error, self.runtime.client))
+        except StreamUnavailableError as error:
+            self.set_aside(error)
+
+    def set_aside(self, error: StreamUnavailableError) -> None:
+        """Skip this stream and its children from here on (skips.py), or fail the run.
+
+        The bookmark stays at the last checkpoint: records after it were not all written.
+        """
+        if self.runtime.settings.on_stream_unavailable == FAIL:
+            raise error from None  # names endpoint and request_id itself
+        self._pending = None
+        # An unsorted stream's progress markers hold the highest value read so far; the SDK
+        # promotes them to the bookmark when the stream ends, valid only for a whole stream.
+        self.stream_state.pop("progress_markers", None)
+        children = [child.name for child in self.child_streams if child.selected]
+        self.runtime.skipped.add(error, children)
+        marker = self.tap_state.get("sync")
+        if isinstance(marker, dict):
+            mark_skipped(marker, self.runtime)
+        # Told at once: a run that dies later still says what it had set aside.
+        self._tap.state_writer.write_state(self.tap_state)
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         raise NotImplementedError
@@ -99,13 +130,22 @@ class IntercomStream(Stream):
         # A record fetched after it was listed may carry a newer updated_at than the listing (it
         # changed mid-run); the bookmark follows the listing, or records listed between the two
         # values would be skipped. The changed record is re-read by the next run.
-        value = self.search_position or latest_record.get(self.replication_key)
+        value = self._settled(self.search_position or latest_record.get(self.replication_key))
+        if value is None:  # an implausible timestamp, nulled by records.shape: no position
+            return
         # A lookback or a date range re-reads records below the bookmark: they must not move it
         # backwards (nor trip the SDK's sort check).
         if _below(value, self.stream_state.get("replication_key_value")):
             return
         if self._pending is None or not _below(value, self._pending[self.replication_key]):
             self._pending = {self.replication_key: value}
+
+    def _settled(self, value: Any) -> Any:
+        """`value`, or the latest second the search surely shows when `value` is later."""
+        if not self.searched or not value:
+            return value
+        horizon = settled_until(self.runtime.settings, self.runtime.started_epoch)
+        return to_iso(horizon) if parse_iso(str(value)).timestamp() > horizon else value
 
 
 def _below(value: Any, bookmark: Any) -> bool:

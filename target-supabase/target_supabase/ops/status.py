@@ -9,6 +9,7 @@ from typing import Any
 
 from psycopg2 import sql
 
+from target_supabase.log_safety import escape_controls
 from target_supabase.names import support_table_name
 from target_supabase.ops import database
 
@@ -49,7 +50,12 @@ def sync_log_table(config: Mapping[str, Any]) -> tuple[str, str]:
 def fetch_syncs(config: Mapping[str, Any], limit: int) -> list[dict[str, Any]] | None:
     """The last `limit` runs, newest first; None when there is no sync log table yet."""
     schema, table = sync_log_table(config)
-    query = sql.SQL("SELECT {} FROM {}.{} ORDER BY started_at DESC LIMIT %s").format(
+    # Read through to_jsonb: a table from before the column existed (the next sync adds it)
+    # answers null instead of failing.
+    query = sql.SQL(
+        "SELECT {}, to_jsonb(log) -> 'skipped_streams' FROM {}.{} AS log "
+        "ORDER BY started_at DESC LIMIT %s"
+    ).format(
         sql.SQL(", ").join(map(sql.Identifier, COLUMNS)),
         sql.Identifier(schema),
         sql.Identifier(table),
@@ -59,7 +65,8 @@ def fetch_syncs(config: Mapping[str, Any], limit: int) -> list[dict[str, Any]] |
         if (cur.fetchone() or (None,))[0] is None:
             return None
         cur.execute(query, (limit,))
-        return [dict(zip(COLUMNS, row, strict=True)) for row in cur.fetchall()]
+        names = (*COLUMNS, "skipped_streams")
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 def format_row(sync: Mapping[str, Any]) -> tuple[str, ...]:
@@ -74,8 +81,13 @@ def format_row(sync: Mapping[str, Any]) -> tuple[str, ...]:
         format_count(sync["users_synced"]),
         format_count(sum(int(count) for count in records.values())),
         format_count(sync["rejected_records"]),
-        shorten(sync["error_message"] or ""),
+        shorten(sync["error_message"] or skipped_note(sync.get("skipped_streams"))),
     )
+
+
+def skipped_note(skipped: Mapping[str, str] | None) -> str:
+    """A `partial` run's streams the tap skipped (their reasons are in the sync log row)."""
+    return f"skipped {', '.join(sorted(skipped))}" if skipped else ""
 
 
 def format_time(moment: datetime | None) -> str:
@@ -116,4 +128,5 @@ def render_status(config: Mapping[str, Any], limit: int) -> str:
         return f"No syncs yet: {schema}.{table} is empty. Run a sync first."
     runs = f"{len(syncs)} syncs" if len(syncs) != 1 else "sync"
     title = f"Last {runs} from {schema}.{table} (newest first):"
-    return title + "\n" + render_table(HEADERS, [format_row(sync) for sync in syncs])
+    # Error messages and sync types come from data: no raw terminal escapes on the screen.
+    return escape_controls(title + "\n" + render_table(HEADERS, [format_row(s) for s in syncs]))
