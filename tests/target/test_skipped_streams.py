@@ -6,7 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from target.intercom_messages import CONTACTS, CONVERSATIONS, conversation, sync_state
-from target.support import fetch, record, run_in_process, sync_logs
+from target.support import fetch, record, run_in_process, schema_message, sync_logs
+
+TAGS = schema_message("tags", {"tag_id": {"type": "string"}}, ["tag_id"])
 
 WHY = "Intercom refused the token on POST /tickets/search. Grant “Read tickets”."
 
@@ -54,3 +56,33 @@ def test_overwrite_keeps_the_rows_of_a_skipped_stream(target_config, database_ur
     run_in_process(config, [CONTACTS, skipping(sync_state("full", True), contacts=WHY)])
 
     assert fetch(database_url, "SELECT contact_id FROM intercom_users") == [("u1",)]
+
+
+def test_overwrite_merges_a_stream_skipped_halfway_and_removes_nothing(
+    target_config, database_url
+) -> None:
+    config = {**target_config, "load_method": "overwrite"}
+    first = [record("contacts", contact_id=cid, email=None) for cid in ("u1", "u2")]
+    run_in_process(config, [CONTACTS, *first, sync_state("full", True)])
+
+    # Some contacts came, then the permission went: the staged rows are not the whole stream.
+    halfway = [CONTACTS, record("contacts", contact_id="u3", email=None)]
+    run_in_process(config, [*halfway, skipping(sync_state("full", True), contacts=WHY)])
+
+    rows = fetch(database_url, "SELECT contact_id FROM intercom_users ORDER BY 1")
+    assert rows == [("u1",), ("u2",), ("u3",)]
+
+
+def test_a_skipped_stream_retires_no_version(target_config, database_url) -> None:
+    def run(version: int, tag_ids: list[str], **skipped: str) -> None:
+        rows = [{**record("tags", tag_id=t), "version": version} for t in tag_ids]
+        activate = {"type": "ACTIVATE_VERSION", "stream": "tags", "version": version}
+        end = skipping(sync_state("full", True), **skipped)
+        run_in_process(target_config, [TAGS, activate, *rows, end])
+
+    run(1, ["a", "b"])
+    # The tap activated version 2, read tag a, then lost the permission: b was never looked at.
+    run(2, ["a"], tags=WHY)
+
+    query = "SELECT tag_id, _sdc_deleted_at IS NULL FROM intercom_tags ORDER BY 1"
+    assert fetch(database_url, query) == [("a", True), ("b", True)]

@@ -6,6 +6,7 @@ checks what a user sees: the exit status, stderr, the states printed, the rows, 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import subprocess
@@ -13,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import psycopg2
 import pytest
 
 from target.intercom_messages import CONVERSATIONS, DELETED, conversation, hour, sync_state
@@ -125,6 +127,36 @@ def test_a_batch_record_that_does_not_match_its_schema_is_rejected_and_the_rest_
     assert (stream, row["conversation_id"]) == ("conversations", "2")
     assert "updated_at" in error
     assert done.states == [{"n": 1}]
+
+
+def test_batch_records_postgresql_refuses_or_json_cannot_hold_are_set_aside(
+    target_config, database_url, tmp_path
+) -> None:
+    # Without validation, only PostgreSQL refuses the offset; NaN is not JSON at all.
+    config = {**target_config, "validate_records": False}
+    refused = {**conversation("2", 1)["record"], "created_at": "2024-01-01T10:00:00+20:00"}
+    lines = [json.dumps(conversation("1", 1)["record"]), json.dumps(refused)]
+    lines += ['{"conversation_id": "3", "title": NaN}', json.dumps(conversation("4", 1)["record"])]
+    file = tmp_path / "mixed.jsonl"
+    file.write_text("\n".join(lines) + "\n")
+
+    done = run_process(
+        config, [CONVERSATIONS, batch("conversations", [file]), state({"n": 1})], tmp_path
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert titles(database_url) == [("1", "1 v1"), ("4", "4 v1")]
+    # The unreadable record as its text, the refused one as a record.
+    found = {
+        row["conversation_id"] if isinstance(row, dict) else row: error
+        for _, row, error in rejected(database_url)
+    }
+    assert found.keys() == {"2", '{"conversation_id": "3", "title": NaN}'}
+    assert found["2"].startswith("PostgreSQL refused the row: time zone displacement")
+    assert found['{"conversation_id": "3", "title": NaN}'].startswith("NaN is not a JSON number")
+    assert done.states == [{"n": 1}]
+    log = sync_logs(database_url)[-1]
+    assert (log["status"], log["rejected_records"]) == ("success", 2)
 
 
 @pytest.mark.parametrize(
@@ -476,6 +508,56 @@ def test_overwrite_prints_no_state_and_readers_see_the_old_rows_until_the_end(
     assert process.returncode == 0, err
     assert [json.loads(line)["sync"]["complete"] for line in out.splitlines()] == [True]
     assert [cid for cid, _ in titles(database_url)] == [str(n) for n in range(2, 8)]
+
+
+def test_an_overwrite_run_sets_aside_a_row_postgresql_refuses_and_replaces_with_the_rest(
+    target_config, database_url, tmp_path
+) -> None:
+    config = {**overwrite(target_config), "validate_records": False}
+    run_process(config, [CONVERSATIONS, conversation("1", 1)], tmp_path)
+    refused = conversation("2", 2)
+    refused["record"]["created_at"] = "2024-01-01T10:00:00+20:00"
+    run = [CONVERSATIONS, sync_state("full", False), refused, conversation("3", 2)]
+
+    done = run_process(config, [*run, sync_state("full", True)], tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    assert titles(database_url) == [("3", "3 v2")]
+    [(stream, row, error)] = rejected(database_url)
+    assert (stream, row["conversation_id"]) == ("conversations", "2")
+    assert error.startswith("PostgreSQL refused the row: time zone displacement")
+
+
+def test_a_staging_table_is_no_more_open_to_the_data_api_than_the_table(
+    target_config, database_url, tmp_path
+) -> None:
+    # A new project's defaults (no privileges for the API roles on new tables); the staging
+    # table a failed run leaves behind gets what every table the target creates gets.
+    execute(
+        database_url,
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON TABLES "
+        "FROM anon, authenticated, service_role",
+    )
+    broken = [CONVERSATIONS, sync_state("full", False), conversation("1", 1), "{broken"]
+
+    assert run_process(overwrite(target_config), broken, tmp_path).returncode == 1
+
+    stage = "public._stage_intercom_conversations"
+    for role in ("anon", "authenticated"):
+        for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "TRIGGER"):
+            query = f"SELECT has_table_privilege('{role}', '{stage}', '{privilege}')"
+            assert fetch(database_url, query) == [(False,)], (role, privilege)
+    query = f"SELECT has_table_privilege('service_role', '{stage}', 'SELECT')"
+    assert fetch(database_url, query) == [(True,)]
+    assert fetch(
+        database_url, f"SELECT relrowsecurity FROM pg_class WHERE oid = '{stage}'::regclass"
+    ) == [(True,)]
+
+
+def execute(url: str, statement: str) -> None:
+    with contextlib.closing(psycopg2.connect(url)) as conn, conn.cursor() as cur:
+        cur.execute(statement)
+        conn.commit()
 
 
 def _count(url: str, query: str) -> int:
