@@ -84,8 +84,12 @@ class IntercomStream(Stream):
         marker = self.tap_state.get("sync")
         if isinstance(marker, dict):
             mark_skipped(marker, self.runtime)
-        # Told at once: a run that dies later still says what it had set aside.
-        self._tap.state_writer.write_state(self.tap_state)
+        if self.get_batch_config(self.config) is None:
+            # Told at once: a run that dies later still says what it had set aside.
+            self._tap.state_writer.write_state(self.tap_state)
+        # With `batch_config` the records read before the skip still sit in a file, and the
+        # state already holds their bookmark: the STATE the SDK writes after their BATCH
+        # message tells the skip (the run's final STATE, when no record came).
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         raise NotImplementedError
