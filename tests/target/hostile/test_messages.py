@@ -109,6 +109,17 @@ def test_batch_files_load_like_the_records_they_stand_for(
     assert sync_logs(database_url)[-1]["records_by_stream"] == {"conversations": 3}
 
 
+def test_a_gzip_batch_file_declared_uncompressed_loads(target_config, database_url, tmp_path):
+    # The Meltano SDK gzips every jsonl batch file, even with `compression: none` configured.
+    file = write_jsonl(tmp_path / "a.json.gz", [conversation("1", 1)["record"]], gzipped=True)
+    messages = [CONVERSATIONS, batch("conversations", [file], "none"), state({"n": 1})]
+
+    done = run_process(target_config, messages, tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    assert titles(database_url) == [("1", "1 v1")]
+
+
 def test_a_batch_record_that_does_not_match_its_schema_is_rejected_and_the_rest_loads(
     target_config, database_url, tmp_path
 ) -> None:
@@ -725,6 +736,43 @@ def test_the_taps_batch_config_loads_end_to_end(
     for stream in ("contacts", "companies", "tickets", "conversations"):
         assert final["bookmarks"][stream]["replication_key_value"], stream
     assert sync_logs(database_url)[-1]["status"] == "success"
+
+
+def test_a_stream_skipped_halfway_with_batch_config_states_no_bookmark_before_its_batch(
+    fake_intercom, target_config, database_url, tmp_path
+) -> None:
+    fake = fake_intercom(seed=64, conversations=2, contacts=7, companies=1, tickets=1)
+    searches = 0
+    serve = fake.after_request
+
+    def revoke_after_two_pages(path: str) -> None:
+        # The permission goes while the tap reads contacts (an admin edits the app).
+        nonlocal searches
+        serve(path)
+        searches += path == "/contacts/search"
+        if searches == 2:
+            fake.deny("contacts")
+
+    fake.after_request = revoke_after_two_pages  # type: ignore[method-assign]
+    batch_config = {
+        "encoding": {"format": "jsonl", "compression": "none"},
+        "storage": {"root": (tmp_path / "batches").as_uri(), "prefix": "intercom-"},
+    }
+    lines = run_tap(fake, tmp_path, batch_config=batch_config, page_size=2)
+    messages = [json.loads(line) for line in lines]
+
+    first_batch = next(
+        i for i, m in enumerate(messages) if m["type"] == "BATCH" and m["stream"] == "contacts"
+    )
+    for message in messages[:first_batch]:
+        if message["type"] == "STATE":
+            assert "contacts" not in message["value"].get("bookmarks", {}), message
+    final = messages[-1]["value"]
+    assert set(final["sync"]["skipped_streams"]) == {"contacts"}
+    done = run_process(overwrite(target_config), lines, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert count(database_url, "intercom_users") == 4  # the two pages read before the skip
+    assert sync_logs(database_url)[-1]["status"] == "partial"
 
 
 @pytest.mark.parametrize("hard_delete", [False, True], ids=["soft", "hard"])
