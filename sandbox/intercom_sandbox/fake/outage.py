@@ -3,8 +3,7 @@
 Requests are counted as they arrive, whatever their token (an incident is in front of the API, so
 it fails unauthenticated requests too); a spec with a `path_prefix` counts only the requests under
 it, so a test can place the incident among one stream's requests. Once on, it fails every path.
-Time comes from the fake's clock, so a test can
-play a minutes-long outage on a virtual clock.
+Time comes from the fake's clock, so a test can play a minutes-long outage on a virtual clock.
 """
 
 from __future__ import annotations
