@@ -249,7 +249,8 @@ class SoftDeleteSink(ValidatingSink):
             rows = list(self._rows.values())
             if table_exists(cur, table):
                 add_column(cur, table, self.deleted_at_column, "timestamptz")
-                soft_delete(cur, table, self.key_columns, self.deleted_at_column, rows)
+                marked = soft_delete(cur, table, self.key_columns, self.deleted_at_column, rows)
+                self.owner.sync_log.totals.marked_deleted[self.table] += marked
             elif rows:
                 self._keep_unapplied(rows)
             self._insert_rejected(cur, self.batch.rejected)

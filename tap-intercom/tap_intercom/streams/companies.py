@@ -18,6 +18,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from typing_extensions import override
+
 from tap_intercom import records
 from tap_intercom.errors import IntercomRequestError
 from tap_intercom.streams.base import IntercomStream
@@ -25,7 +27,7 @@ from tap_intercom.timestamps import to_seconds
 from tap_intercom.windows import Window
 
 if TYPE_CHECKING:
-    from singer_sdk.helpers.types import Context
+    from singer_sdk.helpers.types import Context, Record
 
 logger = logging.getLogger("tap-intercom")
 
@@ -52,6 +54,13 @@ class CompaniesStream(IntercomStream):
     replication_key = "updated_at"
     is_sorted = False  # scroll order is not updated_at order: the bookmark moves at the end
 
+    @override
+    def generate_child_contexts(
+        self, record: Record, context: Context | None
+    ) -> Iterable[Context | None]:
+        # The id snapshot child is written once, after the whole scroll (`_snapshot_ids`).
+        return ()
+
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         window = self.window()
         written: set[str] = set()
@@ -62,6 +71,7 @@ class CompaniesStream(IntercomStream):
             scroll = _ScrollPass()
             try:
                 yield from self._read_scroll(window, written, scroll)
+                self._snapshot_ids(written)
                 return
             except ScrollLostError as lost:
                 progressed = len(written) > before or scroll.companies_seen > deepest
@@ -72,6 +82,16 @@ class CompaniesStream(IntercomStream):
         raise IntercomRequestError(
             msg, endpoint="GET /companies/scroll", status=None, request_id=None
         )
+
+    def _snapshot_ids(self, company_ids: set[str]) -> None:
+        """The scroll ended whole: every company id seen is a complete snapshot (a company seen
+        by an earlier, lost scroll only keeps its row live once more, never marks one)."""
+        child = next((s for s in self.child_streams if s.name == "company_ids_snapshot"), None)
+        if child is None or not child.selected:
+            return
+        snapshot = child.begin()  # type: ignore[attr-defined]
+        if snapshot is not None:
+            child.write_snapshot(sorted(company_ids), snapshot)  # type: ignore[attr-defined]
 
     def _read_scroll(
         self, window: Window, written: set[str], scroll: _ScrollPass

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from typing_extensions import override
+
 from tap_intercom import contact_lists, records
 from tap_intercom.search import Filter, at_least, cursor_pages
 from tap_intercom.streams.base import IntercomStream
@@ -19,7 +21,7 @@ from tap_intercom.timestamps import to_seconds
 from tap_intercom.windows import Window
 
 if TYPE_CHECKING:
-    from singer_sdk.helpers.types import Context
+    from singer_sdk.helpers.types import Context, Record
 
 _DAY = 86_400
 
@@ -44,6 +46,19 @@ class ContactsStream(IntercomStream):
                 if window.contains(int(to_seconds(item["updated_at"]))):
                     yield records.contact(contact_lists.complete(self.runtime.client, item))
             self.checkpoint()
+        self._snapshot_ids()
+
+    @override
+    def generate_child_contexts(
+        self, record: Record, context: Context | None
+    ) -> Iterable[Context | None]:
+        # The id snapshot child is written once, after every contact (`_snapshot_ids`).
+        return ()
+
+    def _snapshot_ids(self) -> None:
+        child = next((s for s in self.child_streams if s.name == "contact_ids_snapshot"), None)
+        if child is not None and child.selected:
+            child.write_listing()  # type: ignore[attr-defined]
 
 
 def _day_query(window: Window) -> Filter:
