@@ -59,6 +59,12 @@ WEBHOOK_COLUMNS = [
     Column("payload", "jsonb", True),
     Column("received_at", "timestamptz", True, "DEFAULT now()"),
     Column("processed_at", "timestamptz"),
+    # Filled by the webhook receiver (webhooks/intercom_webhooks): the object, the notification's
+    # own time (its order per object) and what was done with it.
+    Column("object_type", "text"),
+    Column("object_id", "text"),
+    Column("notified_at", "timestamptz"),
+    Column("outcome", "text"),
 ]
 # The ids of a snapshot while it arrives (snapshot_sink.py); emptied once it is applied.
 ID_SNAPSHOT_COLUMNS = [
