@@ -48,6 +48,8 @@ class Receiver:
             time.sleep(0.02)
 
     def stop(self) -> None:
+        if not self.thread.is_alive():
+            return
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self.applier.stop()
@@ -180,3 +182,19 @@ def test_a_burst_is_stored_and_applied_exactly_once_each(
     stored = events(scenario)
     assert len(stored) == len(contacts) == len({e["event_id"] for e in stored})
     assert {e["outcome"] for e in stored} == {"queued: fetch contact"}
+
+
+def test_a_lost_webhook_is_repaired_by_the_next_scheduled_run(
+    synced: tuple[Scenario, Receiver],
+) -> None:
+    scenario, receiver = synced
+    receiver.stop()  # the receiver is down: Intercom's one retry fails too, the event is lost
+    lost = WebhookSender(receiver.url, SECRET, retry_delay_seconds=0.01)
+    scenario.fake.workspace.listeners.append(lost)
+    contact = sorted(scenario.fake.workspace.contacts)[5]
+    scenario.fake.workspace.remove("contact.deleted", contact)
+    assert lost.failed
+    assert users(scenario)[contact]["deleted_at"] is None
+
+    scenario.run_ok(tap={"deletion_check_interval_hours": 0})
+    assert users(scenario)[contact]["deleted_at"] is not None
