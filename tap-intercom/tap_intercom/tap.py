@@ -21,6 +21,7 @@ from tap_intercom.streams.conversations import (
     ConversationTagsStream,
     DeletedConversationsStream,
 )
+from tap_intercom.streams.snapshots import CompanyIdsSnapshotStream, ContactIdsSnapshotStream
 from tap_intercom.streams.tickets import TicketsStream
 from tap_intercom.streams.workspace import (
     AdminsStream,
@@ -43,6 +44,8 @@ STREAM_TYPES: tuple[type[Stream], ...] = (
     TicketsStream,
     DataAttributesStream,
     DeletedConversationsStream,
+    ContactIdsSnapshotStream,
+    CompanyIdsSnapshotStream,
 )
 
 

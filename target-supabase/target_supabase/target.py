@@ -38,6 +38,7 @@ from target_supabase.reader import RAW_RECORD, UNREADABLE, FastSingerReader, bin
 from target_supabase.replaced_sets import PendingReplacements
 from target_supabase.settings import CONFIG_SCHEMA, LoadSettings
 from target_supabase.sink import SoftDeleteSink, TableSink, ValidatingSink
+from target_supabase.snapshot_sink import SnapshotSink
 from target_supabase.support_tables import support_table_specs
 from target_supabase.sync_log import SyncLog, state_json
 from target_supabase.table_spec import TableSpec
@@ -410,8 +411,9 @@ class TargetSupabase(Target):
 
     @override
     def get_sink_class(self, stream_name: str) -> type[ValidatingSink]:
-        if stream_name in self.settings.soft_deletes:
-            return SoftDeleteSink
+        spec = self.settings.soft_deletes.get(stream_name)
+        if spec is not None:
+            return SnapshotSink if spec.snapshot else SoftDeleteSink
         return TableSink
 
     def replication_key_of(self, stream: str) -> str | None:
