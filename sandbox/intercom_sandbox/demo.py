@@ -39,7 +39,7 @@ PLUGIN_ENV_PREFIXES = ("TAP_INTERCOM_", "TARGET_SUPABASE_", "MELTANO_")
 
 @dataclass(frozen=True)
 class DemoPlaces:
-    """Where the demo runs. The defaults match the `dev` environment in meltano.yml; the tests
+    """Where the demo runs. The defaults match the `demo` environment in meltano.yml; the tests
     move it elsewhere with INTERCOM_DEMO_* variables."""
 
     project: Path
@@ -71,12 +71,12 @@ def meltano_bin() -> str:
 
 def meltano_env(places: DemoPlaces, database: DemoDatabase) -> dict[str, str]:
     """The caller's environment without settings that would point the demo elsewhere, and the
-    demo's own (the same as the `dev` environment's unless moved)."""
+    demo's own (the same as the `demo` environment's unless moved)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(PLUGIN_ENV_PREFIXES)}
     env.pop("INTERCOM_ACCESS_TOKEN", None)
     env.pop("SUPABASE_DB_URL", None)
     return env | {
-        "MELTANO_ENVIRONMENT": "dev",
+        "MELTANO_ENVIRONMENT": "demo",
         "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
         "TAP_INTERCOM_API_URL": f"http://127.0.0.1:{places.fake_port}",
         "TAP_INTERCOM_ACCESS_TOKEN": FAKE_TOKEN,

@@ -15,7 +15,7 @@ from intercom_sandbox.postgres import (
     make_url,
 )
 
-# These match the `dev` environment in meltano.yml. The server listens on 127.0.0.1 only, so this
+# These match the `demo` environment in meltano.yml. The server listens on 127.0.0.1 only, so this
 # password protects nothing real.
 DEFAULT_PORT = 54329
 PASSWORD = "demo"

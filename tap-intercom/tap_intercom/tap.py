@@ -69,8 +69,11 @@ class TapIntercom(Tap):
 
     @override
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
-        # Cross-field rules the JSON schema cannot express; all before any request.
-        errors = super()._validate_config(raise_errors=False) + config_errors(self.config)
+        # Cross-field rules the JSON schema cannot express; all before any request. A missing
+        # token is reported once, by config_errors, with the variable to set.
+        schema_errors = super()._validate_config(raise_errors=False)
+        required = "'access_token' is a required property"
+        errors = [e for e in schema_errors if required not in e] + config_errors(self.config)
         if errors and raise_errors:
             raise ConfigValidationError("Config validation failed", errors=errors)
         return errors

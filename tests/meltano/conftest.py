@@ -27,7 +27,7 @@ def fake(fake_intercom: Callable[..., FakeIntercom]) -> FakeIntercom:
 
 @pytest.fixture
 def plugin_env(fake: FakeIntercom, database_url: str, tmp_path: Path) -> dict[str, str]:
-    """Meltano's own variables pointing the dev environment at this test's fake and database,
+    """Meltano's own variables pointing the default environment at this test's fake and database,
     with a Meltano system database (and so state) of its own."""
     return {
         "TAP_INTERCOM_API_URL": fake.url,
