@@ -9,6 +9,7 @@ from singer_sdk import Stream, Tap
 from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
 
+from tap_intercom.quiet_logs import quiet_sdk_boilerplate
 from tap_intercom.runtime import Runtime, build_runtime, sync_marker, sync_type
 from tap_intercom.settings import CONFIG_SCHEMA, config_errors, parse_settings
 from tap_intercom.streams.companies import CompaniesStream
@@ -50,6 +51,10 @@ class TapIntercom(Tap):
     name = "tap-intercom"
     package_name = "tap-intercom-supabase"  # the distribution (tap-intercom/pyproject.toml)
     config_jsonschema = CONFIG_SCHEMA
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        quiet_sdk_boilerplate()  # before the SDK's first line of boilerplate, in its __init__
+        super().__init__(*args, **kwargs)
 
     @property
     def _env_var_config(self) -> dict[str, Any]:
