@@ -17,55 +17,25 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from intercom_sandbox.demo_database import DEFAULT_PORT, DemoDatabase, DemoError
+from intercom_sandbox.demo_database import DemoDatabase, DemoError
 from intercom_sandbox.demo_fake import (
     FAKE_TOKEN,
     SAMPLE_WORKSPACE,
-    BackgroundFake,
     add_failure_options,
     sample_fake,
 )
+from intercom_sandbox.demo_places import REPO_ROOT, DemoPlaces, next_run_number, say
 from intercom_sandbox.demo_report import print_rows, run_summary
+from intercom_sandbox.demo_services import start_fake_alone, status, stop
 
 if TYPE_CHECKING:
     from intercom_sandbox.fake import FakeIntercom
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO_ENVIRONMENT = "demo"  # in meltano.yml
 DEMO_STATE_JOB = "tap-intercom-to-target-supabase"  # Meltano's state id: <environment>:<this>
 PLUGIN_ENV_PREFIXES = ("TAP_INTERCOM_", "TARGET_SUPABASE_", "MELTANO_")
-
-
-@dataclass(frozen=True)
-class DemoPlaces:
-    """Where the demo runs. The defaults match the `demo` environment in meltano.yml; the tests
-    move it elsewhere with INTERCOM_DEMO_* variables."""
-
-    project: Path
-    folder: Path
-    fake_port: int
-    postgres_port: int
-
-    @classmethod
-    def from_env(cls) -> DemoPlaces:
-        env = os.environ.get
-        return cls(
-            project=Path(env("INTERCOM_DEMO_PROJECT") or REPO_ROOT),
-            folder=Path(env("INTERCOM_DEMO_DIR") or REPO_ROOT / ".demo"),
-            fake_port=int(env("INTERCOM_DEMO_FAKE_PORT") or 8765),
-            postgres_port=int(env("INTERCOM_DEMO_POSTGRES_PORT") or DEFAULT_PORT),
-        )
-
-    def database(self) -> DemoDatabase:
-        return DemoDatabase(self.folder / "postgres", self.postgres_port)
-
-
-def say(text: str) -> None:
-    print(f"\033[1m==> {text}\033[0m", flush=True)
 
 
 def meltano_bin() -> str:
@@ -104,19 +74,6 @@ def meltano(places: DemoPlaces, database: DemoDatabase, *args: str) -> None:
         raise subprocess.CalledProcessError(process.returncode, command)
 
 
-def run_count(folder: Path) -> int:
-    """Demo runs so far (the fake's workspace changes with each)."""
-    counter = folder / "runs"
-    return int(counter.read_text()) if counter.exists() else 0
-
-
-def next_run_number(folder: Path) -> int:
-    folder.mkdir(parents=True, exist_ok=True)
-    number = run_count(folder) + 1
-    (folder / "runs").write_text(str(number))
-    return number
-
-
 def start_fake(port: int, run_number: int) -> FakeIntercom:
     """The sample workspace; from the second run on, changed as Intercom would change it."""
     fake, changes = sample_fake(port, run_number)
@@ -141,10 +98,6 @@ def describe_changes(summary: object) -> str:
     return ", ".join(counts) or "nothing"
 
 
-def background_fake(places: DemoPlaces) -> BackgroundFake:
-    return BackgroundFake(places.folder, places.fake_port)
-
-
 def run(install: bool = True) -> int:
     places = DemoPlaces.from_env()
     database = places.database()
@@ -156,7 +109,7 @@ def run(install: bool = True) -> int:
         else f"Using the demo's PostgreSQL at {where}"
     )
     previous_runs = database.finished_runs()
-    if background_fake(places).stop() is not None:
+    if places.background_fake().stop() is not None:
         say("Stopped the fake Intercom started by `demo.sh fake`: the demo starts its own")
     fake = start_fake(places.fake_port, next_run_number(places.folder))
     try:
@@ -202,66 +155,6 @@ def has_saved_state(places: DemoPlaces, database: DemoDatabase) -> bool:
     return bool(state.get("singer_state", {}).get("bookmarks"))
 
 
-def start_fake_alone(options: Sequence[str]) -> int:
-    """The fake, detached, and the demo's database (the operations load into it)."""
-    places = DemoPlaces.from_env()
-    database = places.database()
-    if database.ensure_running():
-        say(f"Started the demo's PostgreSQL at {database.describe()}")
-    fake = background_fake(places)
-    pid = fake.running_pid()
-    if pid is not None:
-        say(f"The fake Intercom already runs at {fake.url} (pid {pid})")
-        return 0
-    pid = fake.start(max(run_count(places.folder), 1), options)
-    say(f"Started the fake Intercom at {fake.url} (pid {pid}; log in {fake.log_file})")
-    print(
-        "It serves the workspace the last demo run loaded, with the token `demo-token`. Try, in\n"
-        "the project folder (`meltano` is .venv-meltano/bin/meltano):\n"
-        "  meltano --environment=demo run tap-intercom target-supabase\n"
-        "with TAP_INTERCOM_CONVERSATION_IDS, TAP_INTERCOM_START_DATE/END_DATE or\n"
-        "TAP_INTERCOM_HOURS_BACK set (see Operations in the README).\n"
-        "Stop it with `bash scripts/demo.sh stop`."
-    )
-    return 0
-
-
-def status() -> int:
-    places = DemoPlaces.from_env()
-    database = places.database()
-    pid = database.running_pid()
-    if pid is not None:
-        runs = database.finished_runs()
-        say(f"The demo's PostgreSQL runs (pid {pid}) at {database.describe()}")
-        print(f"    data in {database.folder}; {runs} successful sync(s) so far")
-    elif (database.folder / "data").exists():
-        say(f"The demo's PostgreSQL is stopped (data in {database.folder}); `demo.sh` starts it")
-    else:
-        say("The demo's PostgreSQL does not exist yet: `bash scripts/demo.sh` creates it")
-    fake = background_fake(places)
-    fake_pid = fake.running_pid()
-    if fake_pid is not None:
-        say(f"The fake Intercom runs (pid {fake_pid}) at {fake.url} (log in {fake.log_file})")
-    else:
-        say("No fake Intercom runs: `bash scripts/demo.sh fake` starts one")
-    return 0
-
-
-def stop() -> int:
-    places = DemoPlaces.from_env()
-    database = places.database()
-    fake_pid = background_fake(places).stop()
-    if fake_pid is not None:
-        say(f"Stopped the fake Intercom (pid {fake_pid})")
-    pid = database.stop()
-    if pid is not None:
-        say(f"Stopped the demo's PostgreSQL (pid {pid}, port {database.server.port})")
-        print(f"Its data stays in {database.folder}: `rm -rf {places.folder}` starts over.")
-    if fake_pid is None and pid is None:
-        say("Nothing to stop: neither the demo's PostgreSQL nor a fake Intercom was running")
-    return 0
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="demo.sh", description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -270,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-install", action="store_true", help="skip `meltano install`")
     add_failure_options(parser)
     args = parser.parse_args(argv)
+    if args.action != "fake" and failure_args(args):
+        parser.error("--deny, --fault-rate and --latency-ms go with `fake`")
     try:
         if args.action == "fake":
             return start_fake_alone(failure_args(args))
