@@ -430,7 +430,8 @@ def tables_section(
         "(`schemas/supabase.sql`) and `docs/column_origins.yml` (do not edit by hand). "
         f"Default settings: schema `{defaults['schema']}`, prefix `{defaults['table_prefix']}`. "
         "Ids are text, except the assignee ids, which Intercom sends as numbers (`bigint`); "
-        "Intercom's Unix timestamps become `timestamptz`; nested objects and lists are `jsonb` as "
+        "Intercom's Unix timestamps become `timestamptz` (see [Error handling](#error-handling) "
+        "for values in milliseconds or out of range); nested objects and lists are `jsonb` as "
         "Intercom sends them, except lists of strings (`text[]`)."
     )
     return "\n".join(

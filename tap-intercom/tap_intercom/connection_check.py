@@ -18,7 +18,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from singer_sdk.exceptions import ConfigValidationError
 from tap_intercom.access import check_access, render_table
 from tap_intercom.client import REGION_URLS
 from tap_intercom.runtime import build_client
+from tap_intercom.secrets import mask, spellings
 from tap_intercom.settings import API_VERSIONS, parse_settings
 from tap_intercom.skips import FAIL
 from tap_intercom.tap import TapIntercom
@@ -45,6 +46,8 @@ TOKEN_HELP = (
     "or access_token in the config file)"
 )
 LOW_HEADROOM_FRACTION = 0.2
+# A check reports an outage rather than waiting it out for `outage_retry_minutes`.
+CHECK_RETRY_SECONDS = 20.0
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,8 @@ def selected_streams(config: Mapping[str, Any], catalog: Path | None) -> list[st
 def check_permissions(config: Mapping[str, Any], streams: Sequence[str]) -> CheckResult:
     """Each selected stream's endpoint asked once; the table says what the token may read."""
     settings = parse_settings(config)
-    client = build_client(settings)
+    retry_seconds = min(settings.outage_retry_seconds, CHECK_RETRY_SECONDS)
+    client = build_client(replace(settings, outage_retry_seconds=retry_seconds))
     try:
         rows = check_access(client, streams, settings.api_version)
     finally:
@@ -182,6 +186,8 @@ def explain_error_response(config: Mapping[str, Any], response: requests.Respons
     seen = f"HTTP {response.status_code} {code or ''} {message or ''}".strip()
     if request_id:
         seen += f", request_id {request_id}"
+    # A server or proxy may quote the request's Authorization header back in its error body.
+    seen = mask(seen, spellings(config["access_token"]))
     if response.status_code == 401:
         return fail("intercom token", f"the token was rejected ({seen}): {TOKEN_HELP}")
     if response.status_code == 403:

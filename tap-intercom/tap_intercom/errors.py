@@ -33,10 +33,18 @@ class IntercomRequestError(IntercomError):
 class RetriableError(Exception):
     """A failure worth another try: 5xx, timeouts, connection errors, truncated JSON."""
 
-    def __init__(self, message: str, *, status: int | None, request_id: str | None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None,
+        request_id: str | None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.request_id = request_id
+        self.retry_after = retry_after  # seconds, when the server sent Retry-After
 
 
 class IntercomPermissionError(IntercomAuthError):

@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
+from tap_intercom.retry import retry_after_seconds
+
 T = TypeVar("T", int, float)
 
 # Used when a 429 carries no reset header: Intercom's windows are 10 seconds long.
@@ -74,12 +76,12 @@ class RateBudget:
                 self.stats.throttled += 1
                 self._allowance = 0
                 now = self._clock()
+                if not reset_at:
+                    # No reset header: a Retry-After, else Intercom's window length.
+                    retry_after = retry_after_seconds((headers or {}).get("Retry-After"), now)
+                    reset_at = now + (retry_after or _DEFAULT_WINDOW_SECONDS)
                 # A reset already past by our clock (skew) still earns a short pause.
-                self._reset_at = (
-                    max(reset_at, now + _MIN_THROTTLED_WAIT_SECONDS)
-                    if reset_at
-                    else now + _DEFAULT_WINDOW_SECONDS
-                )
+                self._reset_at = max(reset_at, now + _MIN_THROTTLED_WAIT_SECONDS)
             elif remaining is not None and reset_at is not None:
                 self._observe(remaining, reset_at)
 

@@ -8,8 +8,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from tap_intercom.client import ClientSettings, IntercomClient
+from tap_intercom.clock import SYSTEM_CLOCK, Clock
 from tap_intercom.progress import Progress
 from tap_intercom.ratelimit import RateBudget
+from tap_intercom.retry import RetryPolicy
 from tap_intercom.settings import Settings
 from tap_intercom.skips import SkippedStreams
 
@@ -21,6 +23,7 @@ class Runtime:
     settings: Settings
     client: IntercomClient
     progress: Progress
+    clock: Clock = SYSTEM_CLOCK
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     skipped: SkippedStreams = field(default_factory=SkippedStreams)
@@ -30,20 +33,25 @@ class Runtime:
         return int(self.started_at.timestamp())
 
 
-def build_runtime(settings: Settings) -> Runtime:
-    client = build_client(settings)
-    return Runtime(settings, client, Progress(client.budget.stats))
+def build_runtime(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> Runtime:
+    """`clock` times every wait (retries, rate limits, a held scroll): tests pass a virtual one."""
+    client = build_client(settings, clock)
+    progress = Progress(client.budget.stats, availability=client.availability, clock=clock.time)
+    client.on_wait = progress.refresh
+    return Runtime(settings, client, progress, clock)
 
 
-def build_client(settings: Settings) -> IntercomClient:
+def build_client(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> IntercomClient:
+    budget = RateBudget(settings.max_requests_per_minute, clock=clock.time, sleep=clock.sleep)
     client_settings = ClientSettings(
         base_url=settings.base_url,
         access_token=settings.access_token,
         api_version=settings.api_version,
         timeout=settings.request_timeout,
         pool_size=settings.max_workers + 2,
+        retry=RetryPolicy(total_seconds=settings.outage_retry_seconds),
     )
-    return IntercomClient(client_settings, RateBudget(settings.max_requests_per_minute))
+    return IntercomClient(client_settings, budget, clock)
 
 
 def sync_type(settings: Settings, state: dict[str, Any]) -> str:

@@ -17,6 +17,8 @@ from tap_intercom.windows import Window
 
 Filter = dict[str, Any]
 ASCENDING_UPDATED_AT = {"field": "updated_at", "order": "ascending"}
+# 2.16 accepts only "ascending" and "descending" (spec L8872-8878: "desc" is a 400).
+DESCENDING_UPDATED_AT = {"field": "updated_at", "order": "descending"}
 
 
 @dataclass
@@ -44,13 +46,18 @@ def window_query(window: Window, lower: int | None) -> Filter:
 
 
 def cursor_pages(
-    client: IntercomClient, path: str, key: str, query: Filter, page_size: int
+    client: IntercomClient,
+    path: str,
+    key: str,
+    query: Filter,
+    page_size: int,
+    sort: dict[str, str] = ASCENDING_UPDATED_AT,
 ) -> Iterator[SearchPage]:
     """Every page of one search, following Intercom's `starting_after` cursor."""
     cursor: str | None = None
     seen_cursors: set[str] = set()
     while True:
-        response = client.post(path, _body(query, page_size, cursor))
+        response = client.post(path, _body(query, page_size, cursor, sort))
         yield SearchPage(response.get(key) or [], response.get("total_count"))
         cursor = next_cursor(response)
         if cursor is None:
@@ -96,11 +103,16 @@ def next_cursor(response: dict[str, Any]) -> str | None:
     return None
 
 
-def _body(query: Filter, page_size: int, cursor: str | None) -> dict[str, Any]:
+def _body(
+    query: Filter,
+    page_size: int,
+    cursor: str | None,
+    sort: dict[str, str] = ASCENDING_UPDATED_AT,
+) -> dict[str, Any]:
     pagination: dict[str, Any] = {"per_page": page_size}
     if cursor:
         pagination["starting_after"] = cursor
-    return {"query": query, "sort": ASCENDING_UPDATED_AT, "pagination": pagination}
+    return {"query": query, "sort": sort, "pagination": pagination}
 
 
 def _updated_at(item: dict[str, Any]) -> int:

@@ -9,11 +9,13 @@ from typing import Any
 from singer_sdk import typing as th
 
 from tap_intercom.client import REGION_URLS
+from tap_intercom.retry import DEFAULT_OUTAGE_RETRY_MINUTES
 from tap_intercom.skips import ON_STREAM_UNAVAILABLE, SKIP
 from tap_intercom.timestamps import epoch
 
 API_VERSIONS = ["2.14", "2.15", "2.16"]
 MAX_PAGE_SIZE = 150  # "the max amount for any API is 150" (pagination docs, fact sheet §2)
+SEARCH_DELAY_MINUTES = 10
 
 CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
@@ -65,6 +67,20 @@ CONFIG_SCHEMA = th.PropertiesList(
         title="Lookback minutes",
         description="Minutes before the bookmark re-read on incremental runs.",
     ),
+    # Intercom's search is eventually consistent: "If a contact has recently been created, there
+    # is a possibility that it will not yet be available when searching ... This delay can take a
+    # few minutes" (spec 2.16 L8732-8734). Ten minutes leaves room over "a few".
+    th.Property(
+        "search_delay_minutes",
+        th.IntegerType,
+        default=SEARCH_DELAY_MINUTES,
+        title="Search delay minutes",
+        description=(
+            "How long Intercom's search may take to show a change. The bookmarks of the "
+            "searched streams (conversations, contacts, tickets) stay this far behind the "
+            "run's start, so that the next run reads such changes again."
+        ),
+    ),
     th.Property(
         "conversation_ids",
         th.ArrayType(th.StringType),
@@ -104,6 +120,20 @@ CONFIG_SCHEMA = th.PropertiesList(
         title="Request timeout",
         description="Seconds to wait for one HTTP response.",
     ),
+    # Intercom's incidents last tens of seconds to minutes (tap_intercom/retry.py); the
+    # singer-io tap backs off for about 3 minutes. 10 minutes outlasts most without hiding a
+    # real failure for long.
+    th.Property(
+        "outage_retry_minutes",
+        th.NumberType,
+        default=DEFAULT_OUTAGE_RETRY_MINUTES,
+        title="Outage retry minutes",
+        description=(
+            "How long a request that fails with a server error (5xx), a timeout or a lost "
+            "connection is retried, with growing waits, before the run fails. Covers Intercom "
+            "outages; Retry-After is honoured."
+        ),
+    ),
     th.Property(
         "body_format",
         th.StringType,
@@ -142,11 +172,13 @@ class Settings:
     start_date: int | None
     end_date: int | None
     lookback_seconds: int
+    search_delay_seconds: int
     conversation_ids: tuple[str, ...]
     max_workers: int
     page_size: int
     max_requests_per_minute: int | None
     request_timeout: float
+    outage_retry_seconds: float
     plaintext: bool
     hours_back: int | None
     on_stream_unavailable: str = SKIP
@@ -181,9 +213,11 @@ _RANGES = (
     ("max_workers", 1, 64),
     ("page_size", 1, MAX_PAGE_SIZE),
     ("lookback_minutes", 0, 60 * 24 * 30),
+    ("search_delay_minutes", 0, 60 * 24),
     ("hours_back", 1, 24 * 365 * 20),
     ("max_requests_per_minute", 1, 1_000_000),
     ("request_timeout", 1, 3600),
+    ("outage_retry_minutes", 0, 24 * 60),
 )
 
 
@@ -208,11 +242,14 @@ def parse_settings(config: Mapping[str, Any]) -> Settings:
         start_date=epoch(start) if start else None,
         end_date=epoch(end) if end else None,
         lookback_seconds=int(config.get("lookback_minutes", 5)) * 60,
+        search_delay_seconds=int(config.get("search_delay_minutes", SEARCH_DELAY_MINUTES)) * 60,
         conversation_ids=tuple(str(i) for i in config.get("conversation_ids") or ()),
         max_workers=int(config.get("max_workers", 16)),
         page_size=int(config.get("page_size", MAX_PAGE_SIZE)),
         max_requests_per_minute=config.get("max_requests_per_minute"),
         request_timeout=float(config.get("request_timeout", 60)),
+        outage_retry_seconds=60
+        * float(config.get("outage_retry_minutes", DEFAULT_OUTAGE_RETRY_MINUTES)),
         plaintext=config.get("body_format", "html") == "plaintext",
         hours_back=config.get("hours_back"),
         on_stream_unavailable=config.get("on_stream_unavailable", SKIP),

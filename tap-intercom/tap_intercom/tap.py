@@ -9,8 +9,10 @@ from singer_sdk import Stream, Tap
 from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
 
+from tap_intercom.clock import SYSTEM_CLOCK, Clock
 from tap_intercom.quiet_logs import quiet_sdk_boilerplate
 from tap_intercom.runtime import Runtime, build_runtime, sync_marker, sync_type
+from tap_intercom.secrets import mask, spellings
 from tap_intercom.settings import CONFIG_SCHEMA, config_errors, parse_settings
 from tap_intercom.streams.companies import CompaniesStream
 from tap_intercom.streams.contacts import ContactsStream
@@ -51,6 +53,8 @@ class TapIntercom(Tap):
     name = "tap-intercom"
     package_name = "tap-intercom-supabase"  # the distribution (tap-intercom/pyproject.toml)
     config_jsonschema = CONFIG_SCHEMA
+    # Times every wait of the run; a test running the tap in-process sets a virtual clock.
+    clock: Clock = SYSTEM_CLOCK
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         quiet_sdk_boilerplate()  # before the SDK's first line of boilerplate, in its __init__
@@ -70,15 +74,18 @@ class TapIntercom(Tap):
 
     @cached_property
     def runtime(self) -> Runtime:
-        return build_runtime(parse_settings(self.config))
+        return build_runtime(parse_settings(self.config), self.clock)
 
     @override
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
         # Cross-field rules the JSON schema cannot express; all before any request. A missing
         # token is reported once, by config_errors, with the variable to set.
+        # The validator quotes a value of the wrong type: a token given as a number or an object.
+        secrets = spellings(self._config.get("access_token") or "")
         schema_errors = super()._validate_config(raise_errors=False)
         required = "'access_token' is a required property"
         errors = [e for e in schema_errors if required not in e] + config_errors(self.config)
+        errors = [mask(str(error), secrets) for error in errors]
         if errors and raise_errors:
             raise ConfigValidationError("Config validation failed", errors=errors)
         return errors

@@ -15,6 +15,7 @@ from target_supabase.ddl import (
     TableExtras,
     create_table_statements,
     evolve_statements,
+    lock_schema_changes,
     table_extras_statements,
 )
 from target_supabase.settings import LoadSettings
@@ -70,6 +71,7 @@ def ensure_table(db: Database, spec: TableSpec, settings: LoadSettings) -> dict[
     """Create the table, or bring an existing one up to `spec`; return column → type."""
     what = f"preparing table {spec.schema}.{spec.name}"
     with db.transaction(settings.statement_timeout_seconds, what=what) as cur:
+        lock_schema_changes(cur, settings)
         existing = existing_columns(cur, spec)
         if existing is None:
             statements = create_table_statements(spec, settings)

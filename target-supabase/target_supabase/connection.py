@@ -7,27 +7,24 @@ statements. https://supabase.com/docs/guides/database/connecting-to-postgres
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from typing import Any
-from urllib.parse import quote
+from typing import Any, NoReturn
 
 import psycopg2
 import psycopg2.extensions
 from singer_sdk.exceptions import ConfigValidationError
 
 from target_supabase.background import Background
+from target_supabase.secrets import ordered, scrub, spellings
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", ""}
 APPLICATION_NAME = "target-supabase"
 CONNECT_TIMEOUT_SECONDS = 30
-_MASK = "********"
-# libpq and psycopg2 echo connection strings in some errors: password=... or scheme://user:pw@host
-_PASSWORD_PATTERNS = (
-    re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE),
-    re.compile(r"(://[^:/@\s]+:)([^@\s]+)(@)"),
-)
+URL_SCHEMES = ("postgresql", "postgres")
+# Characters that end the user name or password of a URL unless percent-encoded (RFC 3986 3.2.1).
+_URL_DELIMITERS = "@/?#"
+__all__ = ["scrub"]  # re-exported: callers mask messages through this module
 
 
 class DatabaseError(RuntimeError):
@@ -43,7 +40,7 @@ def connection_params(
     for a blocked port: about two minutes on Linux.
     """
     if config.get("database_url"):
-        params: dict[str, Any] = psycopg2.extensions.parse_dsn(config["database_url"])
+        params: dict[str, Any] = parse_database_url(str(config["database_url"]))
     else:
         if not config.get("host"):
             msg = (
@@ -73,21 +70,62 @@ def is_local(host: str) -> bool:
     return all(part.strip() in LOCAL_HOSTS or part.startswith("/") for part in host.split(","))
 
 
+def parse_database_url(url: str) -> dict[str, Any]:
+    """libpq's parameters of a URL or key=value string; a string libpq would misread or whose
+    error would quote it (and its password) is refused with a message that does not."""
+    scheme, found, rest = url.partition("://")
+    if found and scheme.lower() not in URL_SCHEMES:
+        shown = scheme if scheme.isalnum() else "another scheme"
+        _refuse(f"database_url must start with postgresql://, not {shown}://")
+    if found and _unencoded_delimiter_in_userinfo(rest):
+        _refuse(
+            "database_url: the user name or password contains '@', '/', '?' or '#' that is not "
+            "percent-encoded; write @ as %40, / as %2F, ? as %3F, # as %23 (or use the host, "
+            "user and password settings)"
+        )
+    if not found and "@" in url:
+        _refuse(
+            "database_url has no scheme: write it as postgresql://user:password@host:5432/database"
+        )
+    try:
+        return dict(psycopg2.extensions.parse_dsn(url))
+    except psycopg2.Error:
+        # libpq's message quotes the string, password included.
+        _refuse(
+            "database_url is neither a postgresql:// URL nor key=value settings that libpq can read"
+        )
+
+
+def _unencoded_delimiter_in_userinfo(rest: str) -> bool:
+    """libpq ends the user info at the first '@' and the host at the first '/', '?' or '#':
+    an '@' after that point, or a second one before it, belongs to an unencoded password."""
+    end = min((i for i in map(rest.find, _URL_DELIMITERS[1:]) if i >= 0), default=len(rest))
+    authority, after = rest[:end], rest[end:]
+    return authority.count("@") > 1 or "@" in after
+
+
+def _refuse(message: str) -> NoReturn:
+    raise ConfigValidationError(message, errors=[message])
+
+
 def secrets_of(config: Mapping[str, Any]) -> list[str]:
-    """Every spelling of the password that could show up in a message."""
-    found = [str(config.get("password") or "")]
-    if config.get("database_url"):
-        found.append(psycopg2.extensions.parse_dsn(config["database_url"]).get("password", ""))
-    found += [quote(value, safe="") for value in found]
-    return sorted({value for value in found if value}, key=len, reverse=True)
-
-
-def scrub(text: str, secrets: list[str]) -> str:
-    """`text` with passwords masked: the known ones, and anything in a password position."""
-    for secret in secrets:
-        text = text.replace(secret, _MASK)
-    text = _PASSWORD_PATTERNS[0].sub(rf"\g<1>{_MASK}", text)
-    return _PASSWORD_PATTERNS[1].sub(rf"\g<1>{_MASK}\g<3>", text)
+    """Every spelling of the password that could show up in a message, longest first (a URL is
+    masked only where it holds the password; one of the wrong type, whole)."""
+    found: list[str] = []
+    for name in ("password", "database_url"):
+        value = config.get(name)
+        if value not in (None, "") and (name == "password" or not isinstance(value, str)):
+            found += spellings(value)
+    url = config.get("database_url")
+    if isinstance(url, str):
+        with suppress(psycopg2.Error):
+            found += spellings(psycopg2.extensions.parse_dsn(url).get("password") or "")
+    if isinstance(url, str) and "@" in url:
+        # The password as the user meant it: everything between the user name and the last
+        # '@' (libpq may have split it elsewhere).
+        userinfo = (url.partition("://")[2] or url).rpartition("@")[0]
+        found += spellings(userinfo.partition(":")[2])
+    return ordered(found)
 
 
 class Database:
@@ -125,7 +163,8 @@ class Database:
         with self.errors_scrubbed(what):
             try:
                 with conn.cursor() as cur:
-                    if timeout_seconds:
+                    if timeout_seconds is not None:
+                        # 0 disables the timeout, whatever the role's or database's default.
                         cur.execute(
                             "SELECT set_config('statement_timeout', %s, true)",
                             (f"{int(timeout_seconds)}s",),

@@ -14,7 +14,7 @@ from psycopg2 import sql
 
 from target_supabase.column_types import can_store, widening_using
 from target_supabase.names import fit_identifier
-from target_supabase.settings import LoadSettings
+from target_supabase.settings import API_ROLES, LoadSettings
 from target_supabase.sqltext import quote_ident, render
 from target_supabase.support_tables import support_table_specs
 from target_supabase.table_spec import (
@@ -38,6 +38,22 @@ def trigger_function(settings: LoadSettings) -> sql.Identifier:
     return sql.Identifier(settings.schema, fit_identifier(settings.table_prefix + "set_synced_at"))
 
 
+# Key of the transaction-level advisory lock that serialises the target's schema changes per
+# schema: two first runs at once would otherwise both create the trigger function or a table,
+# and one fail with a unique violation on pg_proc or pg_type (CREATE ... IF NOT EXISTS and
+# CREATE OR REPLACE are not safe against a concurrent creator). Released at commit, so it works
+# through the transaction pooler.
+_LOCK_NAMESPACE = "target-supabase schema changes"
+
+
+def lock_schema_changes(cur: Any, settings: LoadSettings) -> None:
+    """Wait until no other run of the target changes `settings.schema`, until commit."""
+    cur.execute(
+        "SELECT pg_advisory_xact_lock(hashtext(%s), hashtext(%s))",
+        (_LOCK_NAMESPACE, settings.schema),
+    )
+
+
 def trigger_function_exists(cur: Any, settings: LoadSettings) -> bool:
     """Whether the `_synced_at` trigger function exists (another role may own it)."""
     function = render(trigger_function(settings)) + "()"
@@ -51,7 +67,7 @@ def preamble_statements(
 ) -> list[sql.Composable]:
     """The schema, when missing, and the trigger function every table's `_synced_at` trigger
     calls, unless it exists."""
-    statements = [_create_schema_if_missing(settings.schema)]
+    statements = [_create_schema_if_missing(settings)]
     if function_exists:
         return statements
     # search_path pinned: Supabase's linter flags functions with a mutable search_path.
@@ -64,19 +80,76 @@ def preamble_statements(
     ]
 
 
-def _create_schema_if_missing(schema: str) -> sql.Composable:
+def _create_schema_if_missing(settings: LoadSettings) -> sql.Composable:
     """`CREATE SCHEMA IF NOT EXISTS` needs the database's CREATE privilege even when the schema
     exists, which a least-privilege role (README "Security") lacks: the existence is checked
-    first, in SQL, so that the printed schema (schemas/supabase.sql) runs for that role too."""
-    # The literal is written out (not sql.Literal) so that the SQL renders without a connection.
-    name = "'" + quote_ident(schema).replace("'", "''") + "'"
-    return sql.Composed(
+    first, in SQL, so that the printed schema (schemas/supabase.sql) runs for that role too. A
+    schema created here is usable by the `grant_select_to` roles (they can read its tables)."""
+    schema = sql.Identifier(settings.schema)
+    usage = [
+        _if_role_exists(role, sql.SQL("GRANT USAGE ON SCHEMA {} TO {}"), schema)
+        for role in settings.grant_select_to
+    ]
+    return _do_block(
         [
-            sql.SQL(f"DO $schema$ BEGIN IF to_regnamespace({name}) IS NULL THEN CREATE SCHEMA "),
-            sql.Identifier(schema),
-            sql.SQL("; END IF; END $schema$"),
+            sql.SQL(f"IF to_regnamespace({_text(quote_ident(settings.schema))}) IS NULL THEN "),
+            sql.SQL("CREATE SCHEMA {}; ").format(schema),
+            *usage,
+            sql.SQL("END IF;"),
         ]
     )
+
+
+def missing_roles(cur: Any, settings: LoadSettings) -> list[str]:
+    """The roles `privileges_statement` names that the database does not have."""
+    roles = list(dict.fromkeys([*API_ROLES, *settings.grant_select_to]))
+    cur.execute(
+        "SELECT name FROM unnest(%s::text[]) WITH ORDINALITY AS r(name, n) "
+        "WHERE to_regrole(quote_ident(name)) IS NULL ORDER BY n",
+        (roles,),
+    )
+    return [name for (name,) in cur.fetchall()]
+
+
+def privileges_statement(spec: TableSpec, settings: LoadSettings) -> sql.Composable:
+    """Explicit privileges on a table the target creates: none for Supabase's API roles `anon`
+    and `authenticated` (whatever the database's default privileges gave them), SELECT for the
+    `grant_select_to` roles. Roles the database lacks (plain PostgreSQL) are skipped."""
+    revokes = [
+        _if_role_exists(role, sql.SQL("REVOKE ALL ON TABLE {} FROM {}"), spec.ident)
+        for role in API_ROLES
+    ]
+    grants = [
+        _if_role_exists(role, sql.SQL("GRANT SELECT ON TABLE {} TO {}"), spec.ident)
+        for role in settings.grant_select_to
+    ]
+    return _do_block([*revokes, *grants])
+
+
+def _if_role_exists(role: str, statement: sql.SQL, target: sql.Identifier) -> sql.Composable:
+    return sql.Composed(
+        [
+            sql.SQL(f"IF to_regrole({_text(quote_ident(role))}) IS NOT NULL THEN "),
+            statement.format(target, sql.Identifier(role)),
+            sql.SQL("; END IF; "),
+        ]
+    )
+
+
+def _text(value: str) -> str:
+    """A string literal written out (not sql.Literal), so that the SQL renders without a
+    connection."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _do_block(body: list[sql.Composable]) -> sql.Composable:
+    """An anonymous code block whose dollar-quote tag appears nowhere in its body (a table or
+    role name may hold any text)."""
+    text = render(sql.Composed(body))
+    tag = "$do$"
+    while tag in text:
+        tag = tag[:-1] + "_$"
+    return sql.Composed([sql.SQL(f"DO {tag} BEGIN "), *body, sql.SQL(f" END {tag}")])
 
 
 def create_table_statements(spec: TableSpec, settings: LoadSettings) -> list[sql.Composable]:
@@ -88,7 +161,7 @@ def create_table_statements(spec: TableSpec, settings: LoadSettings) -> list[sql
     create = sql.SQL("CREATE TABLE IF NOT EXISTS {} ({})").format(
         spec.ident, sql.SQL(", ").join(parts)
     )
-    return [create, *table_extras_statements(spec, settings)]
+    return [create, privileges_statement(spec, settings), *table_extras_statements(spec, settings)]
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg2
 import psycopg2.extensions
 from psycopg2 import sql
 from psycopg2.extras import execute_values
 
 from target_supabase.column_types import TYPE_TABLE
-from target_supabase.encoding import dump_json
+from target_supabase.encoding import NUL, dump_json
+from target_supabase.refusals import load_isolating, refuses_a_row
 from target_supabase.sqltext import render
 from target_supabase.table_spec import SYNCED_AT
 
 STAGE = sql.Identifier("_target_supabase_stage")
+REJECTED_SAVEPOINT = sql.Identifier("_target_supabase_rejected")
+REJECTED_ROW = "(%s, %s, %s::jsonb, %s)"
 EQUALITY_TYPES = set(TYPE_TABLE.values())
 COPY_CHUNK_BYTES = 1 << 20
 
@@ -73,21 +77,42 @@ class CopySource:
         return b"" if line is None else (line + "\n").encode()
 
 
-def load(cur: psycopg2.extensions.cursor, target: TableLoad, lines: Sequence[str | None]) -> None:
-    """Write `lines` (already one per key when upserting) into the table."""
+def load(
+    cur: psycopg2.extensions.cursor,
+    target: TableLoad,
+    lines: Sequence[str | None],
+    first: sql.Composable | None = None,
+) -> None:
+    """Write `lines` (already one per key when upserting) into the table; `first` is a
+    statement sent ahead of the others (in the same round trip when there is a stage)."""
     data = CopySource(lines)
     if not (target.upsert and target.primary_key):
+        if first is not None:
+            cur.execute(first)
         copy = sql.SQL("COPY {} ({}) FROM STDIN").format(target.table, target.names())
         cur.copy_expert(copy, data, size=COPY_CHUNK_BYTES)
         return
     cur.execute(
         sql.SQL(
-            "CREATE TEMPORARY TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA"
-        ).format(STAGE, target.names(), target.table)
+            "{}CREATE TEMPORARY TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA"
+        ).format(first or sql.SQL(""), STAGE, target.names(), target.table)
     )
     copy = sql.SQL("COPY {} ({}) FROM STDIN").format(STAGE, target.names())
     cur.copy_expert(copy, data, size=COPY_CHUNK_BYTES)
-    cur.execute(merge_statement(target))
+    # Dropped at once, so that the rows of a batch can be loaded again in parts (refusals.py).
+    cur.execute(sql.SQL("{}; DROP TABLE {}").format(merge_statement(target), STAGE))
+
+
+def load_setting_aside(
+    cur: psycopg2.extensions.cursor, target: TableLoad, lines: Sequence[str | None]
+) -> list[tuple[int, str]]:
+    """`load`, leaving out the rows PostgreSQL refuses; returns their indexes and reasons."""
+    rows = [index for index, line in enumerate(lines) if line is not None]
+
+    def attempt(part: list[int], first: sql.Composable) -> None:
+        load(cur, target, lines if part is rows else [lines[i] for i in part], first)
+
+    return load_isolating(cur, attempt, rows)
 
 
 def merge_statement(target: TableLoad) -> sql.Composable:
@@ -202,15 +227,42 @@ def insert_rejected(
     stream: str,
     rejected: Sequence[tuple[str, str]],
 ) -> None:
-    """Store records that failed validation (record as JSON text, error)."""
+    """Store records that were set aside (record as JSON text, error). A record that `jsonb`
+    cannot hold (a NUL in a key, a number beyond `numeric`, nesting too deep for PostgreSQL)
+    is stored as a JSON string holding its JSON text: the table takes whatever it is given."""
     if not rejected:
         return
-    execute_values(
-        cur,
-        sql.SQL("INSERT INTO {} (sync_log_id, stream, record, error) VALUES %s").format(table),
-        [(sync_log_id, stream, record, error) for record, error in rejected],
-        template="(%s, %s, %s::jsonb, %s)",
-    )
+    insert = sql.SQL("INSERT INTO {} (sync_log_id, stream, record, error) VALUES %s").format(table)
+    stream = visible_nuls(stream)
+    rows = [(sync_log_id, stream, record, visible_nuls(error)) for record, error in rejected]
+    cur.execute(sql.SQL("SAVEPOINT {}").format(REJECTED_SAVEPOINT))
+    try:
+        execute_values(cur, insert, rows, template=REJECTED_ROW)
+    except psycopg2.Error as exc:
+        if not refuses_a_row(exc):
+            raise
+        cur.execute(sql.SQL("ROLLBACK TO SAVEPOINT {}").format(REJECTED_SAVEPOINT))
+        _insert_rejected_one_by_one(cur, insert, rows)
+
+
+def _insert_rejected_one_by_one(
+    cur: psycopg2.extensions.cursor, insert: sql.Composable, rows: list[tuple[Any, ...]]
+) -> None:
+    for sync_log_id, stream, record, error in rows:
+        cur.execute(sql.SQL("SAVEPOINT {}").format(REJECTED_SAVEPOINT))
+        try:
+            execute_values(cur, insert, [(sync_log_id, stream, record, error)], REJECTED_ROW)
+        except psycopg2.Error as exc:
+            if not refuses_a_row(exc):
+                raise
+            cur.execute(sql.SQL("ROLLBACK TO SAVEPOINT {}").format(REJECTED_SAVEPOINT))
+            as_text = (sync_log_id, stream, dump_json(record), error)
+            execute_values(cur, insert, [as_text], REJECTED_ROW)
+
+
+def visible_nuls(text: str) -> str:
+    """`text` for a `text` column: NUL characters written as `\\x00`."""
+    return text.replace(NUL, "\\x00") if NUL in text else text
 
 
 def _column(name: str, prefix: str | None) -> sql.Composable:

@@ -29,6 +29,15 @@ DEFAULT_SOFT_DELETES = {
     },
 }
 DEFAULT_INDEX_COLUMNS = ["created_at", "conversation_id"]
+DEFAULT_STATEMENT_TIMEOUT_SECONDS = 110
+# Supabase's Data API roles. Since 2026-05-30 (new projects) and 2026-10-30 (all projects) new
+# tables in `public` get no grants, so the Data API sees nothing; older projects' default
+# privileges give `anon` and `authenticated` everything, TRUNCATE and TRIGGER included, which
+# row level security does not stop (https://supabase.com/changelog, 2026-04-28; the old default
+# is `grant all on tables` in supabase/postgres's migrations). Tables the target creates get
+# explicit privileges: nothing for these two, SELECT for `grant_select_to`.
+API_ROLES = ("anon", "authenticated")
+DEFAULT_GRANT_SELECT_TO = ["service_role"]
 
 CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
@@ -111,11 +120,19 @@ CONFIG_SCHEMA = th.PropertiesList(
         description="Enable row level security (no policies) on every table created.",
     ),
     th.Property(
+        "grant_select_to",
+        th.ArrayType(th.StringType),
+        default=DEFAULT_GRANT_SELECT_TO,
+        description="Roles given SELECT on every table the target creates; `anon` and "
+        "`authenticated` get no privileges on them unless listed. Roles the database does not "
+        "have are skipped.",
+    ),
+    th.Property(
         "statement_timeout_seconds",
         th.IntegerType,
-        default=110,
+        default=DEFAULT_STATEMENT_TIMEOUT_SECONDS,
         description="SET LOCAL statement_timeout for each load transaction (Supabase's default "
-        "for `postgres` is 2 minutes).",
+        "for `postgres` is 2 minutes); 0 means no timeout.",
     ),
     th.Property(
         "replace_sets",
@@ -166,7 +183,8 @@ class LoadSettings:
     table_names: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_TABLE_NAMES))
     load_method: str = "upsert"
     enable_rls: bool = True
-    statement_timeout_seconds: int = 110
+    grant_select_to: tuple[str, ...] = tuple(DEFAULT_GRANT_SELECT_TO)
+    statement_timeout_seconds: int = DEFAULT_STATEMENT_TIMEOUT_SECONDS
     on_invalid_record: str = "reject"
     index_columns: tuple[str, ...] = tuple(DEFAULT_INDEX_COLUMNS)
     replace_sets: Mapping[str, ReplaceSet] = field(default_factory=dict)
@@ -184,7 +202,8 @@ class LoadSettings:
             table_names=dict(config.get("table_names", DEFAULT_TABLE_NAMES)),
             load_method=config.get("load_method") or "upsert",
             enable_rls=bool(config.get("enable_rls", True)),
-            statement_timeout_seconds=int(config.get("statement_timeout_seconds") or 110),
+            grant_select_to=tuple(config.get("grant_select_to", DEFAULT_GRANT_SELECT_TO)),
+            statement_timeout_seconds=_statement_timeout(config),
             on_invalid_record=config.get("on_invalid_record") or "reject",
             index_columns=tuple(config.get("index_columns", DEFAULT_INDEX_COLUMNS)),
             replace_sets={
@@ -208,6 +227,20 @@ class LoadSettings:
             for spec in self.soft_deletes.values()
             if spec.target_stream == stream
         ]
+
+
+def _statement_timeout(config: Mapping[str, Any]) -> int:
+    """Seconds; 0 is PostgreSQL's own "no timeout" (not the default: a falsy 0 once became 110)."""
+    value = config.get("statement_timeout_seconds")
+    if value is None:
+        return DEFAULT_STATEMENT_TIMEOUT_SECONDS
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        msg = (
+            f"Setting statement_timeout_seconds={value!r} must be a whole number of seconds, "
+            "0 or more (0: no timeout)."
+        )
+        raise ConfigValidationError(msg, errors=[msg])
+    return value
 
 
 def _check_choice(config: Mapping[str, Any], name: str, allowed: tuple[str, ...]) -> None:

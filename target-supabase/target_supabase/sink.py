@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import psycopg2.extensions
-from singer_sdk.exceptions import InvalidRecord
+from singer_sdk.exceptions import InvalidRecord, MissingKeyPropertiesError
 from singer_sdk.sinks import BatchSink
 
 from target_supabase.catalog import ensure_table, table_exists
-from target_supabase.encoding import NUL, RowEncoder, dump_json
+from target_supabase.encoding import JSON_NUL, NUL, RowEncoder, UnstorableValueError, dump_json
+from target_supabase.fresh_stack import on_fresh_stack
 from target_supabase.latest import LatestByKey
 from target_supabase.loader import (
     Batch,
@@ -19,10 +20,13 @@ from target_supabase.loader import (
     delete_children,
     insert_rejected,
     load,
+    load_setting_aside,
     soft_delete,
     truncate,
 )
-from target_supabase.names import fit_identifier, table_name
+from target_supabase.names import column_names, fit_identifier, table_name
+from target_supabase.reader import NESTED_TOO_DEEP
+from target_supabase.refusals import load_isolating
 from target_supabase.table_spec import StreamShape, TableSpec, stream_table_spec
 from target_supabase.validation import FastValidator
 
@@ -63,29 +67,75 @@ class ValidatingSink(BatchSink):
             self._validator.validate(record)
         except InvalidRecord as exc:
             message = exc.error_message.replace(NUL, "")
-            if self.settings.on_invalid_record == "fail":
-                msg = (
-                    f"A record of stream {self.stream_name!r} does not match its schema: {message}"
-                )
-                raise InvalidRecord(msg, record) from None
-            self._rejection = message
+            self._rejection = self.refused(message, "does not match its schema")
         return record
 
     def _singer_validate_message(self, record: dict) -> None:
+        """The SDK's check that the key properties are there, and that PostgreSQL can store
+        them: not null (key columns are NOT NULL) and without NUL characters (removing them
+        could make two keys one)."""
         if self._rejection is None:
-            super()._singer_validate_message(record)
+            problem = key_problem(record, self._key_properties)
+            if problem is not None:
+                # The SDK's own error when a key is not there (its standard tests expect it).
+                missing = NUL not in problem
+                self._rejection = self.refused(problem, missing_key=missing)
+
+    def refused(
+        self, reason: str, what: str = "cannot be stored", missing_key: bool = False
+    ) -> str:
+        """`reason`, for setting the record aside; with `on_invalid_record: fail`, the end of
+        the run, with an error naming the stream."""
+        if self.settings.on_invalid_record == "fail":
+            msg = f"A record of stream {self.stream_name!r} {what}: {reason}"
+            if missing_key:
+                raise MissingKeyPropertiesError(msg)
+            raise InvalidRecord(msg, {})
+        return reason
 
     def process_record(self, record: dict, context: dict) -> None:
-        if self._rejection is not None:
-            text = dump_json(self._nul_stripper.strip_nuls(record))
-            self.batch.rejected.append((text, self._rejection))
-            self.batch_bytes += len(text)
-            self.owner.log_rejection(self.stream_name, self._rejection)
-            return
-        self.batch_records += 1
-        self.accept(record)
+        if self._rejection is None:
+            try:
+                self.accept(record)
+            except UnstorableValueError as exc:
+                self._rejection = self.refused(str(exc))
+            else:
+                self.batch_records += 1
+                return
+        self.set_aside(self.rejected_json(record), self._rejection)
+
+    def set_aside_unreadable(self, record_text: str, reason: str) -> None:
+        """A record the reader could not read as JSON values: stored as its JSON text."""
+        self.set_aside(dump_json(record_text), self.refused(reason))
+        self.tally_record_read()
+
+    def set_aside(self, record_json: str, reason: str) -> None:
+        self.batch.rejected.append((record_json, reason))
+        self.batch_bytes += len(record_json)
+        self.owner.log_rejection(self.stream_name, reason)
+
+    def rejected_json(self, record: dict) -> str:
+        """The record as JSON for the rejected records table (NULs in values removed)."""
+        try:
+            return self._stripped_json(record)
+        except RecursionError:
+            pass
+        try:
+            return on_fresh_stack(self._stripped_json, record)
+        except RecursionError:
+            return dump_json(f"(not stored: {NESTED_TOO_DEEP})")
+
+    def _stripped_json(self, record: dict) -> str:
+        text = dump_json(record)
+        if JSON_NUL not in text:
+            return text
+        try:
+            return dump_json(self._nul_stripper.strip_nuls(record))
+        except RecursionError:
+            return text  # insert_rejected stores it as JSON text
 
     def accept(self, record: dict) -> None:
+        """Buffer a valid record; raises UnstorableValueError for one PostgreSQL would refuse."""
         raise NotImplementedError
 
     @property
@@ -129,7 +179,8 @@ class TableSink(ValidatingSink):
         )
         self.spec: TableSpec = stream_table_spec(shape, self.settings)
         types = ensure_table(self.owner.db, self.spec, self.settings)
-        columns = [fit_identifier(name) for name in properties]
+        names = column_names(self.stream_name, properties)
+        columns = [names[name] for name in properties]
         self.encoder = RowEncoder(
             [(name, types[column]) for name, column in zip(properties, columns, strict=True)]
         )
@@ -160,7 +211,7 @@ class TableSink(ValidatingSink):
         if not self.known_fields.issuperset(record):
             self._warn_unknown_fields(record)
         lines = self.batch.lines
-        line = self.encoder.encode(record)
+        line = self._encode(record)
         if self.latest is not None:
             obsolete = self.latest.admit(record, len(lines))
             if obsolete == len(lines):
@@ -174,6 +225,20 @@ class TableSink(ValidatingSink):
         self.batch_bytes += len(line)
         if self.is_parent:
             self.owner.note_parent(self.stream_name, record)
+
+    def _encode(self, record: dict) -> str:
+        nul_removed = self.encoder.nul_removed
+        try:
+            try:
+                return self.encoder.encode(record)
+            except RecursionError:
+                return on_fresh_stack(self.encoder.encode, record)
+        except RecursionError:
+            self.encoder.nul_removed = nul_removed
+            raise UnstorableValueError(NESTED_TOO_DEEP) from None
+        except UnstorableValueError:
+            self.encoder.nul_removed = nul_removed  # the record is stored as it came
+            raise
 
     def supersede(self, parent: tuple) -> None:
         """A new version of `parent` arrived: its buffered children belong to the old one."""
@@ -198,18 +263,26 @@ class TableSink(ValidatingSink):
         if self.latest is not None:
             self.latest.clear()
         self._start_next_batch()
+        encoder, set_aside = self.encoder, self.settings.on_invalid_record == "reject"
 
         def job() -> None:
             timeout = self.settings.statement_timeout_seconds
+            refused: list[tuple[int, str]] = []
             with self.owner.db.transaction(timeout, what=f"loading {self.spec.name}") as cur:
                 if overwrite:
                     truncate(cur, self.spec.ident)
                 if parents:
                     delete_children(cur, self.spec.ident, columns, parents)
-                if records:
+                if records and set_aside:
+                    refused = load_setting_aside(cur, self.load, batch.lines)
+                elif records:
                     load(cur, self.load, batch.lines)
-                self._insert_rejected(cur, batch.rejected)
-            self.owner.sync_log.totals.add(self.stream_name, records, rejected, nul_removed)
+                refused_rows = [(_line_json(encoder, batch.lines[i]), why) for i, why in refused]
+                self._insert_rejected(cur, [*batch.rejected, *refused_rows])
+            for _, reason in refused:
+                self.owner.log_rejection(self.stream_name, reason)
+            loaded, set_apart = records - len(refused), rejected + len(refused)
+            self.owner.sync_log.totals.add(self.stream_name, loaded, set_apart, nul_removed)
 
         self.owner.db.later(job)
 
@@ -247,21 +320,60 @@ class SoftDeleteSink(ValidatingSink):
             timeout, what=f"marking deleted rows of {self.table}"
         ) as cur:
             rows = list(self._rows.values())
+            refused: list[tuple[int, str]] = []
             if table_exists(cur, table):
                 add_column(cur, table, self.deleted_at_column, "timestamptz")
-                soft_delete(cur, table, self.key_columns, self.deleted_at_column, rows)
+                refused = self._mark(cur, table, rows)
             elif rows:
                 self._keep_unapplied(rows)
-            self._insert_rejected(cur, self.batch.rejected)
+            refused_rows = [(dump_json(rows[i]), reason) for i, reason in refused]
+            self._insert_rejected(cur, [*self.batch.rejected, *refused_rows])
+        for _, reason in refused:
+            self.owner.log_rejection(self.stream_name, reason)
         self._rows = {}
         nul_removed = self._nul_stripper.nul_removed
         self._nul_stripper.nul_removed = 0
         totals = self.owner.sync_log.totals
-        totals.add(self.stream_name, self.batch_records, len(self.batch.rejected), nul_removed)
+        records, rejected = self.batch_records - len(refused), len(self.batch.rejected)
+        totals.add(self.stream_name, records, rejected + len(refused), nul_removed)
         self._start_next_batch()
+
+    def _mark(
+        self, cur: psycopg2.extensions.cursor, table: Any, rows: list[dict[str, Any]]
+    ) -> list[tuple[int, str]]:
+        """Mark the rows deleted; returns the ones PostgreSQL refused (when they are set aside)."""
+        columns, deleted_at = self.key_columns, self.deleted_at_column
+        if self.settings.on_invalid_record == "fail":
+            soft_delete(cur, table, columns, deleted_at, rows)
+            return []
+
+        def attempt(part: list[int], first: Any) -> None:
+            cur.execute(first)
+            soft_delete(cur, table, columns, deleted_at, [rows[i] for i in part])
+
+        return load_isolating(cur, attempt, list(range(len(rows))))
 
     def _keep_unapplied(self, rows: list[dict[str, Any]]) -> None:
         """No table to mark yet: keep the deletions, as rejected records, rather than lose them."""
         error = f"table {self.table} does not exist: deletion not applied"
         self.logger.warning("%s (%d records of %s)", error, len(rows), self.stream_name)
         self.batch.rejected += [(dump_json(row), error) for row in rows]
+
+
+def key_problem(record: dict[str, Any], keys: Sequence[str]) -> str | None:
+    """Why PostgreSQL cannot store the record's key, if it cannot."""
+    for key in keys:
+        value = record.get(key)
+        if value is None:
+            return f"key property {key!r} is {'null' if key in record else 'missing'}"
+        if value.__class__ is str and NUL in value:
+            return f"key property {key!r} holds a NUL character, which PostgreSQL cannot store"
+    return None
+
+
+def _line_json(encoder: RowEncoder, line: str | None) -> str:
+    """A refused row back as JSON, for the rejected records table."""
+    try:
+        return dump_json(encoder.decode(line or ""))
+    except (RecursionError, ValueError):
+        return dump_json(line)

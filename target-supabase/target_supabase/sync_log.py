@@ -15,10 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg2
+import simplejson
 from psycopg2 import sql
 
 from target_supabase.connection import Database
 from target_supabase.encoding import dump_json
+from target_supabase.loader import visible_nuls
+from target_supabase.refusals import refuses_a_row
 
 UNKNOWN_SYNC_TYPE = "unknown"
 STALE_RUN_MESSAGE = "interrupted: still running when a later run started (the target was killed)"
@@ -75,6 +79,12 @@ class SyncMarker:
         return "partial" if self.skipped_streams else "success"
 
 
+def state_json(state: Any) -> str:
+    """A state as the tap wrote it: Decimal numbers with their digits, NaN as NaN, NULs
+    escaped."""
+    return str(simplejson.dumps(state, use_decimal=True, allow_nan=True))
+
+
 class SyncLog:
     """Writes this run's row; each write is its own short transaction."""
 
@@ -129,12 +139,12 @@ class SyncLog:
         statement = sql.SQL(
             "UPDATE {} SET status = %s, sync_type = %s, run_id = %s, {}, "
             "records_by_stream = %s, rejected_records = %s, nul_characters_removed = %s, "
-            "skipped_streams = %s, state = coalesce(%s::jsonb, state), "
+            "skipped_streams = %s, state = coalesce({}, state), "
             # A live run that a later one took for dead (see `start`) clears the verdict.
             "error_message = CASE WHEN %s IN ('running', 'success', 'partial') THEN NULL "
             "ELSE coalesce(%s, error_message) END, "
             "completed_at = CASE WHEN %s THEN now() END WHERE id = %s"
-        ).format(self._table, assignments)
+        )
         params = (
             status,
             self.marker.sync_type,
@@ -144,11 +154,24 @@ class SyncLog:
             totals.rejected_records,
             totals.nul_characters_removed,
             dump_json(self.marker.skipped_streams),
-            None if state is None else dump_json(state),
+            None if state is None else state_json(state),
             status,
-            error,
+            None if error is None else visible_nuls(error),
             completed,
             self.row_id,
         )
+        as_jsonb = statement.format(self._table, assignments, sql.SQL("%s::jsonb"))
         with self._db.transaction(what="updating the sync log") as cur:
-            cur.execute(statement, params)
+            if state is None:
+                cur.execute(as_jsonb, params)
+                return
+            # A state jsonb cannot hold (a NUL character, NaN, a number beyond numeric) is
+            # stored as a JSON string holding the state's JSON text, exactly as it was emitted.
+            try:
+                cur.execute(sql.SQL("SAVEPOINT state_as_jsonb; {}").format(as_jsonb), params)
+            except psycopg2.Error as exc:
+                if not refuses_a_row(exc):
+                    raise
+                cur.execute("ROLLBACK TO SAVEPOINT state_as_jsonb")
+                as_text = statement.format(self._table, assignments, sql.SQL("to_jsonb(%s::text)"))
+                cur.execute(as_text, params)

@@ -9,7 +9,7 @@ from typing import Any
 from psycopg2 import sql
 
 from target_supabase.column_types import sql_type
-from target_supabase.names import fit_identifier, table_name
+from target_supabase.names import column_names, fit_identifier, table_name
 from target_supabase.settings import LoadSettings
 
 SYNCED_AT = "_synced_at"
@@ -75,8 +75,9 @@ def stream_table_spec(shape: StreamShape, settings: LoadSettings) -> TableSpec:
     """The table a stream loads into."""
     properties: Mapping[str, Any] = shape.schema.get("properties") or {}
     keys = set(shape.key_properties)
+    names = column_names(shape.name, properties)
     columns = [
-        Column(fit_identifier(name), sql_type(prop), not_null=name in keys)
+        Column(names[name], sql_type(prop), not_null=name in keys)
         for name, prop in properties.items()
     ]
     present = {column.name for column in columns}

@@ -13,6 +13,7 @@ from typing import Any
 
 from psycopg2 import sql
 from singer_sdk.exceptions import (
+    ConfigValidationError,
     InvalidRecord,
     MissingKeyPropertiesError,
     RecordsWithoutSchemaException,
@@ -25,18 +26,21 @@ from target_supabase.catalog import ensure_table, table_exists
 from target_supabase.connection import Database, DatabaseError, scrub, secrets_of
 from target_supabase.ddl import (
     SchemaEvolutionError,
+    lock_schema_changes,
+    missing_roles,
     preamble_statements,
     trigger_function_exists,
 )
 from target_supabase.loader import delete_children, truncate
-from target_supabase.names import fit_identifier, table_name
-from target_supabase.reader import FastSingerReader, binary_input
+from target_supabase.log_safety import escape_controls_in_logs
+from target_supabase.names import UnusableNameError, fit_identifier, table_name
+from target_supabase.reader import RAW_RECORD, UNREADABLE, FastSingerReader, binary_input
 from target_supabase.replaced_sets import PendingReplacements
 from target_supabase.run_summary import summary_table
 from target_supabase.settings import CONFIG_SCHEMA, LoadSettings
 from target_supabase.sink import SoftDeleteSink, TableSink, ValidatingSink
 from target_supabase.support_tables import support_table_specs
-from target_supabase.sync_log import SyncLog
+from target_supabase.sync_log import SyncLog, state_json
 from target_supabase.table_spec import TableSpec
 
 if sys.version_info >= (3, 12):
@@ -60,6 +64,7 @@ CLEAR_ERRORS = (
     RecordsWithoutSchemaException,
     InvalidInputLine,
     TerminatedError,
+    UnusableNameError,
 )
 
 
@@ -68,6 +73,9 @@ class TargetSupabase(Target):
 
     name = "target-supabase"
     config_jsonschema = CONFIG_SCHEMA
+    # How long a failed run keeps trying to mark its sync-log row `failed` while the database
+    # is unreachable (a Supabase restart takes seconds to a minute).
+    failure_record_seconds = 60.0
     default_sink_class = TableSink
     message_reader_class = FastSingerReader
 
@@ -104,6 +112,18 @@ class TargetSupabase(Target):
 
         return env_config()
 
+    @override
+    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+        """The SDK's validation, its messages free of secrets: a password given as a number or
+        an object is quoted by the validator (`98765 is not of type 'string'`)."""
+        secrets = secrets_of(self._config)
+        try:
+            errors = super()._validate_config(raise_errors=raise_errors)
+        except ConfigValidationError as exc:
+            masked = [scrub(str(error), secrets) for error in exc.errors]
+            raise ConfigValidationError(str(exc), errors=masked, schema=exc.schema) from None
+        return [scrub(error, secrets) for error in errors]
+
     # --- the run ---
 
     @override  # type: ignore[misc]  # final in the SDK
@@ -130,6 +150,7 @@ class TargetSupabase(Target):
     @override
     def invoke(cls, *args: Any, **kwargs: Any) -> None:
         """The CLI: known failures end with one clear line on stderr and exit code 1."""
+        escape_controls_in_logs()
         try:
             super().invoke(*args, **kwargs)
         except CLEAR_ERRORS as exc:
@@ -143,13 +164,23 @@ class TargetSupabase(Target):
         self._started = True
         timeout = self.settings.statement_timeout_seconds
         with self.db.transaction(timeout, what="creating the target's tables") as cur:
+            lock_schema_changes(cur, self.settings)
             function_exists = trigger_function_exists(cur, self.settings)
             for statement in preamble_statements(self.settings, function_exists):
                 cur.execute(statement)
+            self._note_missing_roles(missing_roles(cur, self.settings))
         for spec in self._support_specs:
             ensure_table(self.db, spec, self.settings)
         self.sync_log.start()
         self._last_checkpoint = time.monotonic()
+
+    def _note_missing_roles(self, missing: list[str]) -> None:
+        if missing:
+            self.logger.info(
+                "No privileges set for roles the database does not have: %s (plain PostgreSQL "
+                "has none of Supabase's roles)",
+                ", ".join(missing),
+            )
 
     @override
     def process_endofpipe(self) -> None:
@@ -183,10 +214,32 @@ class TargetSupabase(Target):
             self.logger.warning("Loading also failed: %s", scrub(str(unreported), self._secrets))
         self.db.reset()
         try:
-            # The row keeps the state of the last committed checkpoint.
-            self.sync_log.finish("failed", state=None, error=message)
+            self._finish_failed(message)
         except Exception as log_exc:
             self.logger.warning("Could not record the failure in the sync log: %s", log_exc)
+
+    def _finish_failed(self, message: str) -> None:
+        """End the row `failed`, trying again for a while: a failure caused by the database
+        going away (a restart) finds it down, and the row would stay `running`."""
+        deadline = time.monotonic() + self.failure_record_seconds
+        delay = 0.25
+        while True:
+            try:
+                # The row keeps the state of the last committed checkpoint.
+                self.sync_log.finish("failed", state=None, error=message)
+                return
+            except DatabaseError as exc:
+                if time.monotonic() + delay > deadline:
+                    raise
+                if delay == 0.25:
+                    self.logger.warning(
+                        "Recording the failure in the sync log: %s; trying again for up to %.0f s",
+                        exc,
+                        self.failure_record_seconds,
+                    )
+                time.sleep(delay)
+                delay = min(delay * 2, 4.0)
+                self.db.reset()
 
     @override
     def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
@@ -209,7 +262,9 @@ class TargetSupabase(Target):
     @override
     def _process_record_message(self, message_dict: dict) -> None:
         sink = self._plain_sinks.get(message_dict.get("stream"))  # type: ignore[arg-type]
-        if sink is None:
+        if UNREADABLE in message_dict:
+            self._set_aside_unreadable(message_dict)
+        elif sink is None:
             super()._process_record_message(message_dict)
         else:
             self._process_plain_record(sink, message_dict["record"])
@@ -218,6 +273,19 @@ class TargetSupabase(Target):
         # every thousandth record only.
         if self._rows_since_checkpoint % _AGE_CHECK_EVERY_ROWS == 0 and self._may_checkpoint_now():
             self.checkpoint()
+
+    def _set_aside_unreadable(self, message_dict: dict) -> None:
+        """A record the reader could not read (see reader.py), set aside in its stream's sink."""
+        stream = message_dict["stream"]
+        maps = self.mapper.stream_maps.get(stream) or []
+        sinks = [self._sinks_active.get(stream_map.stream_alias) for stream_map in maps]
+        sink = next((found for found in sinks if isinstance(found, ValidatingSink)), None)
+        if sink is None:
+            msg = f"A record of stream {stream!r} came before its schema"
+            raise RecordsWithoutSchemaException(msg)
+        sink.set_aside_unreadable(message_dict[RAW_RECORD], message_dict[UNREADABLE])
+        if sink.is_full:
+            self.drain_one(sink)
 
     def _process_plain_record(self, sink: ValidatingSink, record: dict) -> None:
         """The SDK's record path for a stream without stream maps or flattening, minus what
@@ -285,6 +353,13 @@ class TargetSupabase(Target):
         self.db.later(lambda: self._record_checkpoint(state))
         self._rows_since_checkpoint = 0
         self._last_checkpoint = time.monotonic()
+
+    @override
+    def _write_state_message(self, state: dict) -> None:
+        """The state as the tap wrote it: numbers with their exact digits (Decimal), NUL
+        characters escaped, NaN as NaN (the SDK's json.dumps fails on Decimal)."""
+        sys.stdout.write(state_json(state) + "\n")
+        sys.stdout.flush()
 
     def _record_checkpoint(self, state: Any) -> None:
         self.sync_log.checkpoint(state if state is not None else self._emitted_state)

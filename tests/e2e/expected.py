@@ -92,6 +92,8 @@ def conversation_row(conv: Row) -> Row:
         "title": text(conv.get("title")),
         "source_body": text(source.get("body")),
         "tags": sorted(text(tag["name"]) for tag in applied_tags(conv)),
+        # The real API's key (intercom/Intercom-OpenAPI#220), not the old description's.
+        "teammates": conv["teammates"]["admins"],
         "parts_total_count": len(parts),
         "parts_truncated": len(parts) > PART_LIMIT,
         "parts_returned_count": min(len(parts), PART_LIMIT),
@@ -151,9 +153,14 @@ def contact_row(contact: Row) -> Row:
     return {
         "email": text(contact.get("email")),
         "updated_at": ts(contact["updated_at"]),
-        # Every tag and company, also past the 10 that Intercom embeds in a contact.
+        # Every tag, company and note, also past the 10 that Intercom embeds in a contact.
         "tags": contact["tags"],
         "companies": contact["companies"],
+        "notes": contact["notes"],
+        # Documented by the contact examples, not the schema (spec 2.16 L8134-8152).
+        "utm_source": contact["utm_source"],
+        "referrer": contact["referrer"],
+        "opted_out_subscription_types": contact["opted_out_subscription_types"],
     }
 
 

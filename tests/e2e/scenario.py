@@ -46,7 +46,15 @@ SMALL_WORKSPACE: dict[str, Any] = {
 
 
 _database_numbers = itertools.count(1)
-FAKE_OPTIONS = ("token", "rate_limit_per_10s", "latency_ms", "faults", "denied_resources")
+FAKE_OPTIONS = (
+    "token",
+    "rate_limit_per_10s",
+    "latency_ms",
+    "faults",
+    "denied_resources",
+    "outages",
+    "failed_scroll_requests",
+)
 # A token recognisable in output, so that tests can prove it is never printed.
 E2E_TOKEN = "e2e-secret-token-7f3a9c"
 

@@ -171,12 +171,11 @@ def count_as(url: str, role: str, table: str) -> int:
 @contextmanager
 def loader_role(admin_url: str) -> Iterator[tuple[str, str]]:
     """The README's least-privilege role, created as written; its name and database URL."""
-    create_role, default_privileges = sql_blocks(readme_sections()["Security"])
+    [create_role] = [b for b in sql_blocks(readme_sections()["Security"]) if "CREATE ROLE" in b]
     role, password = f"{ROLE}_{secrets.token_hex(4)}", secrets.token_hex(12)
     loader_url = with_credentials(admin_url, role, password)
     execute(admin_url, create_role.replace(ROLE, role).replace(PASSWORD, password))
     try:
-        execute(loader_url, default_privileges.replace(ROLE, role))
         yield role, loader_url
     finally:
         execute(admin_url, f"DROP OWNED BY {role}")

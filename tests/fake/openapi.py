@@ -39,6 +39,11 @@ def patch_quirks(spec: dict[str, Any], version: str) -> dict[str, Any]:
     # ticket.snoozed_until: "If null, the ticket is not currently snoozed." (2.16 L33827), yet the
     # schema is a non-nullable integer.
     schemas["ticket"]["properties"]["snoozed_until"]["nullable"] = True
+    # Conversation teammates: the API lists them under `admins`, the description under `teammates`
+    # until intercom/Intercom-OpenAPI#220 ("teammates.teammates to teammates.admins", 2025).
+    teammates = schemas["conversation_teammates"]["properties"]
+    teammates["admins"] = teammates.pop("teammates")
+    schemas["conversation_teammates"]["additionalProperties"] = False
     # Custom attribute values: data attributes may be string, integer, float, boolean or date
     # (schema data_attribute.data_type), but company custom_attributes allow only strings
     # (2.16 L25045) and conversation custom_attributes lack floats and booleans (2.16 L29058).

@@ -39,6 +39,8 @@ CASES: list[tuple[str, str, Call]] = [
      lambda api, ids: api.get(f"/contacts/{ids['linked_contact']}/tags")),
     ("/contacts/{contact_id}/companies", "get",
      lambda api, ids: api.get(f"/contacts/{ids['linked_contact']}/companies", per_page=3)),
+    ("/contacts/{contact_id}/notes", "get",
+     lambda api, ids: api.get(f"/contacts/{ids['linked_contact']}/notes", page=2)),
     ("/companies/scroll", "get", lambda api, ids: api.get("/companies/scroll")),
     ("/tickets/search", "post",
      lambda api, ids: api.post("/tickets/search", {"query": EVERYTHING, **SEARCH_PAGE})),

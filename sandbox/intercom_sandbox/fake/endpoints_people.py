@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import ApiError
+from .notes import NOTES_PER_PAGE, note_pages, render_note
 from .pagination import (
     cursor_page,
     page_from,
@@ -46,7 +47,11 @@ def search_contacts(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
     sort = parse_sort(body.get("sort"), search)
     pagination = body.get("pagination") or {}
     page = cursor_page(
-        [c for c in ctx.ws.contacts.values() if matches_query(c)],
+        [
+            c
+            for c in ctx.ws.contacts.values()
+            if ctx.index.shows("contact", str(c["id"]), c["updated_at"]) and matches_query(c)
+        ],
         sort,
         _contact_id,
         per_page_from(pagination.get("per_page"), default=CONTACT_SEARCH_PER_PAGE),
@@ -91,6 +96,21 @@ def contact_companies(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
         "data": [adapt("company", ctx.ws.companies[c], req.version) for c in shown],
         "pages": page_number_links(next_base, page, per_page, len(ids)),
         "total_count": len(ids),
+    }
+
+
+def contact_notes(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
+    """`GET /contacts/{id}/notes`, newest first, by page number (notes.py says why)."""
+    _links_of(ctx, req)
+    notes = ctx.ws.notes.get(req.path_params[0], [])
+    per_page = per_page_from(req.query.get("per_page"), default=NOTES_PER_PAGE)
+    page = page_from(req.query.get("page"))
+    shown = page_number_slice(notes, page, per_page)
+    return {
+        "type": "list",
+        "data": [render_note(note, ctx.ws.admins[note.admin_id]) for note in shown],
+        "total_count": len(notes),
+        "pages": note_pages(page, per_page, len(notes)),
     }
 
 

@@ -26,6 +26,7 @@ ROUTES: tuple[tuple[str, str, Endpoint], ...] = (
     ("POST", r"/contacts/search", people.search_contacts),
     ("GET", r"/contacts/([^/]+)/tags", people.contact_tags),
     ("GET", r"/contacts/([^/]+)/companies", people.contact_companies),
+    ("GET", r"/contacts/([^/]+)/notes", people.contact_notes),
     ("GET", r"/companies/scroll", people.scroll_companies),
     ("GET", r"/conversations", conversations.list_conversations),
     ("POST", r"/conversations/search", conversations.search_conversations),

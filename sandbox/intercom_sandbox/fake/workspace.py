@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from .clock import MutationClock
+from .clock import HISTORY_SECONDS, MutationClock
 from .config import WorkspaceSpec
-from .conversations import make_conversations
+from .conversations import EARLIEST as HISTORY_START
+from .conversations import conversation_id, make_conversations
 from .directory import (
     EARLIEST,
     make_admins,
@@ -19,9 +20,11 @@ from .directory import (
     make_tags,
     make_teams,
 )
+from .notes import Note, make_notes
 from .people import APP_ID, ContactLinks, addressable, make_companies, make_contacts
 from .records import AppliedTag, ConversationRecord
 from .render import render_conversation
+from .seeding import rng_for
 from .tickets import make_tickets
 
 if TYPE_CHECKING:
@@ -51,6 +54,21 @@ class DeletedConversation:
     metrics_retained: bool
 
 
+# Numbers of conversations deleted before the anchor: far above any a mutation creates.
+DELETED_HISTORY_BASE = 500_000_000
+
+
+def _deleted_before_anchor(spec: WorkspaceSpec) -> dict[str, DeletedConversation]:
+    deleted = {}
+    for number in range(1, spec.deleted_conversations + 1):
+        rng = rng_for(spec.seed, "deleted-conversation", number)
+        deleted[conversation_id(DELETED_HISTORY_BASE + number)] = DeletedConversation(
+            deleted_at=HISTORY_START + rng.randrange(HISTORY_SECONDS),
+            metrics_retained=rng.random() < 0.5,
+        )
+    return deleted
+
+
 class Workspace:
     def __init__(self, spec: WorkspaceSpec) -> None:
         self.spec = spec
@@ -66,11 +84,15 @@ class Workspace:
         self.contacts, self.contact_links = make_contacts(
             spec, sorted(self.admins), sorted(self.tags), sorted(self.companies)
         )
+        self.notes: dict[str, list[Note]] = make_notes(spec, self.contacts, sorted(self.admins))
+        for contact_id, notes in self.notes.items():
+            note_ids = tuple(note.id for note in notes)
+            self.contacts[contact_id]["notes"] = addressable(contact_id, "note", note_ids)
         self.conversations: dict[str, ConversationRecord] = make_conversations(
             spec, self.contacts, sorted(self.admins), sorted(self.teams), sorted(self.tags)
         )
         self.tickets = make_tickets(spec, self.contacts, self.admins)
-        self.deleted_conversations: dict[str, DeletedConversation] = {}
+        self.deleted_conversations = _deleted_before_anchor(spec)
         self.mutations_applied = 0
         self.extra_parts_created = 0
         self.conversations_created = spec.conversations
@@ -131,7 +153,11 @@ class Workspace:
             **copy.deepcopy(contact),
             "tags": addressable(contact["id"], "tag", links.tag_ids, limit=None),
             "companies": addressable(contact["id"], "company", links.company_ids, limit=None),
+            "notes": addressable(contact["id"], "note", self.note_ids(contact["id"]), limit=None),
         }
+
+    def note_ids(self, contact_id: str) -> tuple[str, ...]:
+        return tuple(note.id for note in self.notes.get(contact_id, ()))
 
     def applied_tag(self, tag: AppliedTag) -> dict[str, Any]:
         name = self.tags[tag.tag_id]["name"] if tag.tag_id in self.tags else ""

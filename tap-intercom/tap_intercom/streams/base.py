@@ -15,7 +15,7 @@ from tap_intercom.runtime import mark_skipped
 from tap_intercom.schema_files import load_schema
 from tap_intercom.skips import FAIL
 from tap_intercom.timestamps import parse_iso, to_iso
-from tap_intercom.windows import Window, leaves_gap, run_window
+from tap_intercom.windows import Window, leaves_gap, run_window, settled_until
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context, Record
@@ -36,6 +36,9 @@ class IntercomStream(Stream):
     STATE_MSG_FREQUENCY = sys.maxsize
     # Streams that also run when only `conversation_ids` are synced.
     serves_conversation_ids = False
+    # Listed through Intercom's search, whose index lags behind changes: the bookmark stays at
+    # or before `settled_until` (windows.py).
+    searched = False
 
     def __init__(self, tap: Tap) -> None:
         super().__init__(tap, schema=load_schema(self.name), name=self.name)
@@ -124,13 +127,22 @@ class IntercomStream(Stream):
         # A record fetched after it was listed may carry a newer updated_at than the listing (it
         # changed mid-run); the bookmark follows the listing, or records listed between the two
         # values would be skipped. The changed record is re-read by the next run.
-        value = self.search_position or latest_record.get(self.replication_key)
+        value = self._settled(self.search_position or latest_record.get(self.replication_key))
+        if value is None:  # an implausible timestamp, nulled by records.shape: no position
+            return
         # A lookback or a date range re-reads records below the bookmark: they must not move it
         # backwards (nor trip the SDK's sort check).
         if _below(value, self.stream_state.get("replication_key_value")):
             return
         if self._pending is None or not _below(value, self._pending[self.replication_key]):
             self._pending = {self.replication_key: value}
+
+    def _settled(self, value: Any) -> Any:
+        """`value`, or the latest second the search surely shows when `value` is later."""
+        if not self.searched or not value:
+            return value
+        horizon = settled_until(self.runtime.settings, self.runtime.started_epoch)
+        return to_iso(horizon) if parse_iso(str(value)).timestamp() > horizon else value
 
 
 def _below(value: Any, bookmark: Any) -> bool:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from typing_extensions import override
 
 from tap_intercom import records
+from tap_intercom.deleted import deleted_second, deleted_since
 from tap_intercom.errors import IntercomNotFoundError
 from tap_intercom.fetch import ordered_map
 from tap_intercom.progress import Progress
@@ -41,6 +42,7 @@ class ConversationsStream(IntercomStream):
     primary_keys = ("conversation_id",)
     replication_key = "updated_at"
     is_sorted = True  # searched with sort updated_at ascending
+    searched = True
     serves_conversation_ids = True
 
     @override
@@ -169,7 +171,7 @@ class ConversationTagsStream(IntercomStream):
 
 
 class DeletedConversationsStream(IntercomStream):
-    """`GET /conversations/deleted` (2.16 only, page numbers, at most 60 per page: spec L13521)."""
+    """`GET /conversations/deleted` (2.16 only), newest first: see deleted.py."""
 
     name = "deleted_conversations"
     primary_keys = ("conversation_id",)
@@ -179,18 +181,9 @@ class DeletedConversationsStream(IntercomStream):
         if self.runtime.settings.api_version != "2.16":
             logger.info("deleted_conversations needs api_version 2.16; skipped")
             return
-        window = self.window()
-        page = 1
-        while True:
-            response = self.runtime.client.get(
-                "/conversations/deleted", {"page": page, "per_page": 60, "order": "asc"}
-            )
-            for item in response.get("conversations") or []:
-                record = records.deleted_conversation(item)
-                if window.lower is None or int(item["deleted_at"]) >= window.lower:
-                    yield record
-            self.checkpoint()
-            total_pages = (response.get("pages") or {}).get("total_pages") or 0
-            if page >= total_pages or not response.get("conversations"):
-                return
-            page += 1
+        lower = self.window().lower
+        for item in deleted_since(self.runtime.client, lower):
+            if lower is None or deleted_second(item) >= lower:
+                yield records.deleted_conversation(item)
+        # Newest first, the bookmark may move only once the list is read down to the window.
+        self.checkpoint()

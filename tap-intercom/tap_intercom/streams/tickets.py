@@ -27,6 +27,7 @@ class TicketsStream(IntercomStream):
     primary_keys = ("ticket_id",)
     replication_key = "updated_at"
     is_sorted = True
+    searched = True
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         workers = self.runtime.settings.max_workers

@@ -21,6 +21,7 @@ from target_supabase.connection import Database
 from target_supabase.ddl import (
     StreamShape,
     TableSpec,
+    lock_schema_changes,
     preamble_statements,
     stream_table_spec,
     support_table_specs,
@@ -104,6 +105,7 @@ def apply(catalog: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
     database = Database(config)
     try:
         with database.transaction(what="creating the schema") as cur:
+            lock_schema_changes(cur, settings)
             for statement in preamble_statements(settings, trigger_function_exists(cur, settings)):
                 cur.execute(statement)
         specs = table_specs(catalog, settings)

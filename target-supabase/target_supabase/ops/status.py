@@ -9,6 +9,7 @@ from typing import Any
 
 from psycopg2 import sql
 
+from target_supabase.log_safety import escape_controls
 from target_supabase.names import support_table_name
 from target_supabase.ops import database
 
@@ -145,4 +146,5 @@ def render_status(config: Mapping[str, Any], limit: int) -> str:
         return f"No syncs yet: {schema}.{table} is empty. Run a sync first."
     runs = f"{len(syncs)} syncs" if len(syncs) != 1 else "sync"
     title = f"Last {runs} from {schema}.{table} (newest first):"
-    return title + "\n" + render_table(HEADERS, [format_row(sync) for sync in syncs])
+    # Error messages and sync types come from data: no raw terminal escapes on the screen.
+    return escape_controls(title + "\n" + render_table(HEADERS, [format_row(s) for s in syncs]))
