@@ -197,10 +197,20 @@ class Settings:
     deletion_check_interval_hours: int = 24
 
 
+# Replaces the JSON schema's "'access_token' is a required property": a newcomer needs the variable.
+TOKEN_MISSING = (
+    "access_token is not set: set the environment variable TAP_INTERCOM_ACCESS_TOKEN (or "
+    "INTERCOM_ACCESS_TOKEN, read by Meltano's default environment), or access_token in the "
+    "config file"
+)
+
+
 def config_errors(config: Mapping[str, Any]) -> list[str]:
     """Cross-field and format problems, each naming the setting."""
     # Unknown `region`, `api_version` or `body_format` values are reported by the JSON schema.
     errors: list[str] = []
+    if not str(config.get("access_token") or "").strip():
+        errors.append(TOKEN_MISSING)
     dates = {name: _date_or_error(config, name, errors) for name in ("start_date", "end_date")}
     start, end = dates["start_date"], dates["end_date"]
     if start is not None and end is not None and end <= start:

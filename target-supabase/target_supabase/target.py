@@ -36,6 +36,7 @@ from target_supabase.log_safety import escape_controls_in_logs
 from target_supabase.names import UnusableNameError, fit_identifier, table_name
 from target_supabase.reader import RAW_RECORD, UNREADABLE, FastSingerReader, binary_input
 from target_supabase.replaced_sets import PendingReplacements
+from target_supabase.run_summary import summary_table
 from target_supabase.settings import CONFIG_SCHEMA, LoadSettings
 from target_supabase.sink import SoftDeleteSink, TableSink, ValidatingSink
 from target_supabase.snapshot_sink import SnapshotSink
@@ -202,14 +203,7 @@ class TargetSupabase(Target):
             sink.clean_up()
         error = None if self._received_anything else "the input was empty"
         self.sync_log.finish(status, state=self._emitted_state, error=error)
-        totals = self.sync_log.totals
-        self.logger.info(
-            "Run finished: %s; records loaded by stream %s, %d rejected, %d NUL characters removed",
-            status,
-            dict(totals.records_by_stream),
-            totals.rejected_records,
-            totals.nul_characters_removed,
-        )
+        self.logger.info("%s", summary_table(status, self.sync_log.totals))
 
     def _record_failure(self, exc: BaseException) -> None:
         if not self._started or self._failure_recorded:
