@@ -48,6 +48,8 @@ PROBES: dict[str, Probe] = {
     # minute (spec L6854), which would hold up the next sync. The scroll needs the contacts'
     # permission, "Read and list users and companies" (permissions.py).
     "companies": SEARCH_CONTACTS,
+    "contact_ids_snapshot": Probe("GET", "/contacts", {"per_page": 1}),
+    "company_ids_snapshot": SEARCH_CONTACTS,  # written from the companies scroll
     "tickets": Probe("POST", "/tickets/search", body=_SEARCH_BODY),
     "admins": Probe("GET", "/admins"),
     "tags": Probe("GET", "/tags"),
@@ -60,6 +62,7 @@ _READ_ALSO = {
     "conversation_parts": "GET /conversations/{id}",
     "conversation_tags": "GET /conversations/{id}",
     "companies": "GET /companies/scroll",
+    "company_ids_snapshot": "GET /companies/scroll",
 }
 
 

@@ -48,6 +48,8 @@ STREAM_PERMISSIONS: dict[str, Permission] = {
     "deleted_conversations": Permission(CONVERSATIONS),
     "contacts": Permission(PEOPLE),
     "companies": Permission(PEOPLE),
+    "contact_ids_snapshot": Permission(PEOPLE),
+    "company_ids_snapshot": Permission(PEOPLE),
     "segments": Permission(PEOPLE),
     "data_attributes": Permission(PEOPLE, documented=False),
     "tags": Permission("Read tags"),

@@ -10,6 +10,7 @@ from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
 
 from tap_intercom.clock import SYSTEM_CLOCK, Clock
+from tap_intercom.quiet_logs import quiet_sdk_boilerplate
 from tap_intercom.runtime import Runtime, build_runtime, sync_marker, sync_type
 from tap_intercom.secrets import mask, spellings
 from tap_intercom.settings import CONFIG_SCHEMA, config_errors, parse_settings
@@ -21,6 +22,7 @@ from tap_intercom.streams.conversations import (
     ConversationTagsStream,
     DeletedConversationsStream,
 )
+from tap_intercom.streams.snapshots import CompanyIdsSnapshotStream, ContactIdsSnapshotStream
 from tap_intercom.streams.tickets import TicketsStream
 from tap_intercom.streams.workspace import (
     AdminsStream,
@@ -43,6 +45,8 @@ STREAM_TYPES: tuple[type[Stream], ...] = (
     TicketsStream,
     DataAttributesStream,
     DeletedConversationsStream,
+    ContactIdsSnapshotStream,
+    CompanyIdsSnapshotStream,
 )
 
 
@@ -54,6 +58,10 @@ class TapIntercom(Tap):
     config_jsonschema = CONFIG_SCHEMA
     # Times every wait of the run; a test running the tap in-process sets a virtual clock.
     clock: Clock = SYSTEM_CLOCK
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        quiet_sdk_boilerplate()  # before the SDK's first line of boilerplate, in its __init__
+        super().__init__(*args, **kwargs)
 
     @property
     def _env_var_config(self) -> dict[str, Any]:
@@ -73,10 +81,13 @@ class TapIntercom(Tap):
 
     @override
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
-        # Cross-field rules the JSON schema cannot express; all before any request.
+        # Cross-field rules the JSON schema cannot express; all before any request. A missing
+        # token is reported once, by config_errors, with the variable to set.
         # The validator quotes a value of the wrong type: a token given as a number or an object.
         secrets = spellings(self._config.get("access_token") or "")
-        errors = super()._validate_config(raise_errors=False) + config_errors(self.config)
+        schema_errors = super()._validate_config(raise_errors=False)
+        required = "'access_token' is a required property"
+        errors = [e for e in schema_errors if required not in e] + config_errors(self.config)
         errors = [mask(str(error), secrets) for error in errors]
         if errors and raise_errors:
             raise ConfigValidationError("Config validation failed", errors=errors)

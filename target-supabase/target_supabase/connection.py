@@ -43,7 +43,11 @@ def connection_params(
         params: dict[str, Any] = parse_database_url(str(config["database_url"]))
     else:
         if not config.get("host"):
-            msg = "Set either database_url or host (with user, password, database)."
+            msg = (
+                "No database set: set database_url (the environment variable "
+                "TARGET_SUPABASE_DATABASE_URL, or SUPABASE_DB_URL, read by Meltano's default "
+                "environment), or host, user, password and database."
+            )
             raise ConfigValidationError(msg, errors=[msg])
         params = {
             "host": config["host"],

@@ -27,6 +27,19 @@ DEFAULT_SOFT_DELETES = {
         "keys": ["conversation_id"],
         "deleted_at_property": "deleted_at",
     },
+    # Complete id snapshots (the tap's deletion check): rows absent from one are marked.
+    "contact_ids_snapshot": {
+        "target_stream": "contacts",
+        "keys": ["contact_id"],
+        "deleted_at_property": "deleted_at",
+        "snapshot": True,
+    },
+    "company_ids_snapshot": {
+        "target_stream": "companies",
+        "keys": ["company_id"],
+        "deleted_at_property": "deleted_at",
+        "snapshot": True,
+    },
 }
 DEFAULT_INDEX_COLUMNS = ["created_at", "conversation_id"]
 DEFAULT_STATEMENT_TIMEOUT_SECONDS = 110
@@ -154,7 +167,8 @@ CONFIG_SCHEMA = th.PropertiesList(
         th.ObjectType(additional_properties=th.ObjectType()),
         default=DEFAULT_SOFT_DELETES,
         description="Streams whose rows set `deleted_at` on another stream's table by key: "
-        "stream → {target_stream, keys, deleted_at_property}.",
+        "stream → {target_stream, keys, deleted_at_property}; with `snapshot: true` the "
+        "stream is a complete id list and the rows absent from it are marked instead.",
     ),
     th.Property(
         "index_columns",
@@ -180,6 +194,7 @@ class SoftDelete:
     target_stream: str
     keys: tuple[str, ...]
     deleted_at_property: str = "deleted_at"
+    snapshot: bool = False  # a complete id snapshot: rows absent from it are marked
 
 
 @dataclass(frozen=True)
@@ -225,6 +240,7 @@ class LoadSettings:
                     spec["target_stream"],
                     tuple(spec["keys"]),
                     spec.get("deleted_at_property", "deleted_at"),
+                    bool(spec.get("snapshot", False)),
                 )
                 for stream, spec in soft_deletes.items()
             },
@@ -232,11 +248,13 @@ class LoadSettings:
 
     def soft_delete_columns(self, stream: str) -> list[str]:
         """The `deleted_at`-like columns other streams set on `stream`'s table."""
-        return [
-            spec.deleted_at_property
-            for spec in self.soft_deletes.values()
-            if spec.target_stream == stream
-        ]
+        return list(
+            dict.fromkeys(
+                spec.deleted_at_property
+                for spec in self.soft_deletes.values()
+                if spec.target_stream == stream
+            )
+        )
 
 
 def _statement_timeout(config: Mapping[str, Any]) -> int:

@@ -380,13 +380,17 @@ class SoftDeleteSink(ValidatingSink):
     ) -> list[tuple[int, str]]:
         """Mark the rows deleted; returns the ones PostgreSQL refused (when they are set aside)."""
         columns, deleted_at = self.key_columns, self.deleted_at_column
+        marked = self.owner.sync_log.totals.marked_deleted
         if self.settings.on_invalid_record == "fail":
-            soft_delete(cur, table, columns, deleted_at, rows)
+            marked[self.table] += soft_delete(cur, table, columns, deleted_at, rows)
             return []
 
         def attempt(part: list[int], first: Any) -> None:
             cur.execute(first)
-            soft_delete(cur, table, columns, deleted_at, [rows[i] for i in part])
+            # Counted only when it succeeds: a refused part is rolled back and retried.
+            marked[self.table] += soft_delete(
+                cur, table, columns, deleted_at, [rows[i] for i in part]
+            )
 
         return load_isolating(cur, attempt, list(range(len(rows))))
 

@@ -1,4 +1,4 @@
-"""The target's own tables: sync logs, rejected records, webhook events."""
+"""The target's own tables: sync logs, rejected records, webhook events, id snapshots."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from target_supabase.table_spec import Column, TableSpec
 
 
 def support_table_specs(settings: LoadSettings) -> list[TableSpec]:
-    """The target's own tables: sync logs, rejected records, webhook events."""
+    """The target's own tables: sync logs, rejected records, webhook events, id snapshots."""
 
     def spec(kind: str, columns: list[Column], indexes: tuple[str, ...]) -> TableSpec:
         name = support_table_name(kind, settings.table_prefix)
@@ -21,6 +21,7 @@ def support_table_specs(settings: LoadSettings) -> list[TableSpec]:
         spec("sync_logs", SYNC_LOG_COLUMNS, ("started_at",)),
         spec("rejected_records", REJECTED_COLUMNS, ("rejected_at",)),
         spec("webhook_events", WEBHOOK_COLUMNS, ("received_at",)),
+        spec("id_snapshots", ID_SNAPSHOT_COLUMNS, ("snapshot_id",)),
     ]
 
 
@@ -39,6 +40,8 @@ SYNC_LOG_COLUMNS = [
     Column("nul_characters_removed", "bigint", True, "DEFAULT 0"),
     # Streams the tap set aside, stream → reason and fix (the sync marker's `skipped_streams`).
     Column("skipped_streams", "jsonb", True, "DEFAULT '{}'::jsonb"),
+    # Rows each deletion check marked (or pointed at a merge), table → count.
+    Column("rows_marked_deleted", "jsonb", True, "DEFAULT '{}'::jsonb"),
     Column("error_message", "text"),
     Column("state", "jsonb"),
     Column("metadata", "jsonb", True, "DEFAULT '{}'::jsonb"),
@@ -56,4 +59,17 @@ WEBHOOK_COLUMNS = [
     Column("payload", "jsonb", True),
     Column("received_at", "timestamptz", True, "DEFAULT now()"),
     Column("processed_at", "timestamptz"),
+    # Filled by the webhook receiver (webhooks/intercom_webhooks): the object, the notification's
+    # own time (its order per object) and what was done with it.
+    Column("object_type", "text"),
+    Column("object_id", "text"),
+    Column("notified_at", "timestamptz"),
+    Column("outcome", "text"),
+]
+# The ids of a snapshot while it arrives (snapshot_sink.py); emptied once it is applied.
+ID_SNAPSHOT_COLUMNS = [
+    Column("snapshot_id", "text", True),
+    Column("stream", "text", True),
+    Column("object_id", "text", True),
+    Column("merged_into_id", "text"),
 ]

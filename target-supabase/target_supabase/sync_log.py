@@ -41,6 +41,7 @@ class RunTotals:
     records_by_stream: Counter[str] = field(default_factory=Counter)
     rejected_records: int = 0
     nul_characters_removed: int = 0
+    marked_deleted: Counter[str] = field(default_factory=Counter)  # table → rows
 
     def add(self, stream: str, records: int, rejected: int, nul_removed: int) -> None:
         self.records_by_stream[stream] += records
@@ -139,7 +140,8 @@ class SyncLog:
         statement = sql.SQL(
             "UPDATE {} SET status = %s, sync_type = %s, run_id = %s, {}, "
             "records_by_stream = %s, rejected_records = %s, nul_characters_removed = %s, "
-            "skipped_streams = %s, state = coalesce({}, state), "
+            "skipped_streams = %s, rows_marked_deleted = %s, "
+            "state = coalesce({}, state), "
             # A live run that a later one took for dead (see `start`) clears the verdict.
             "error_message = CASE WHEN %s IN ('running', 'success', 'partial') THEN NULL "
             "ELSE coalesce(%s, error_message) END, "
@@ -154,6 +156,7 @@ class SyncLog:
             totals.rejected_records,
             totals.nul_characters_removed,
             dump_json(self.marker.skipped_streams),
+            dump_json(dict(totals.marked_deleted)),
             None if state is None else state_json(state),
             status,
             None if error is None else visible_nuls(error),

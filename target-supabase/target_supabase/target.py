@@ -41,8 +41,10 @@ from target_supabase.reader import RAW_RECORD, UNREADABLE, FastSingerReader, bin
 from target_supabase.replaced_sets import PendingReplacements
 from target_supabase.reserved import ReservedTableError, refuse_reserved
 from target_supabase.run_end import RunEnd
+from target_supabase.run_summary import summary_table
 from target_supabase.settings import CONFIG_SCHEMA, LoadSettings
 from target_supabase.sink import SoftDeleteSink, TableSink, ValidatingSink
+from target_supabase.snapshot_sink import SnapshotSink
 from target_supabase.support_tables import support_table_specs
 from target_supabase.sync_log import SyncLog, state_json
 from target_supabase.table_spec import TableSpec
@@ -216,14 +218,7 @@ class TargetSupabase(Target):
             sink.clean_up()
         error = None if self._received_anything else "the input was empty"
         self.sync_log.finish(status, state=self._emitted_state, error=error)
-        totals = self.sync_log.totals
-        self.logger.info(
-            "Run finished: %s; records loaded by stream %s, %d rejected, %d NUL characters removed",
-            status,
-            dict(totals.records_by_stream),
-            totals.rejected_records,
-            totals.nul_characters_removed,
-        )
+        self.logger.info("%s", summary_table(status, self.sync_log.totals))
 
     def _record_failure(self, exc: BaseException) -> None:
         if not self._started or self._failure_recorded:
@@ -471,8 +466,9 @@ class TargetSupabase(Target):
 
     @override
     def get_sink_class(self, stream_name: str) -> type[ValidatingSink]:
-        if stream_name in self.settings.soft_deletes:
-            return SoftDeleteSink
+        spec = self.settings.soft_deletes.get(stream_name)
+        if spec is not None:
+            return SnapshotSink if spec.snapshot else SoftDeleteSink
         return TableSink
 
     def replication_key_of(self, stream: str) -> str | None:

@@ -145,6 +145,22 @@ def _notes(fake: RealIntercom, query: dict[str, str], body: Any, contact_id: str
     return _ok({"type": "list", "data": items, "total_count": len(notes), "pages": pages})
 
 
+def _contact_list(fake: RealIntercom, query: dict[str, str], body: Any) -> Reply:
+    """`GET /contacts`: cursor pages of at most 150 (spec 2.16 L8925, Intercom-OpenAPI PR #639),
+    `pages.next.starting_after` while more follow (schema `cursor_pages`). Unlike search, the list
+    has no index delay to model here."""
+    per_page = min(int(query.get("per_page") or 50), 150)
+    ids = sorted(fake.workspace.contacts)
+    start = ids.index(query["starting_after"]) + 1 if query.get("starting_after") else 0
+    chosen = ids[start : start + per_page]
+    pages: dict[str, Any] = {"type": "pages", "page": start // per_page + 1, "per_page": per_page}
+    pages["total_pages"] = max(-(-len(ids) // per_page), 1)
+    if start + per_page < len(ids):
+        pages["next"] = {"per_page": per_page, "starting_after": chosen[-1]}
+    data = [_public(fake.workspace.contacts[oid]) for oid in chosen]
+    return _ok({"type": "list", "data": data, "total_count": len(ids), "pages": pages})
+
+
 def _contact_tags(fake: RealIntercom, query: dict[str, str], body: Any, contact_id: str) -> Reply:
     return _ok({"type": "list", "data": []})
 
@@ -175,6 +191,7 @@ _ROUTES: list[tuple[str, str, Any]] = [
         "conversation", "conversations", "conversation.list", by_day=False)),
     (r"/conversations/deleted", "GET", _deleted),
     (r"/conversations/([^/]+)", "GET", _conversation),
+    (r"/contacts", "GET", _contact_list),
     (r"/contacts/search", "POST", _search("contact", "data", "list", by_day=True)),
     (r"/contacts/([^/]+)/notes", "GET", _notes),
     (r"/contacts/([^/]+)/tags", "GET", _contact_tags),

@@ -35,6 +35,10 @@ class TableExpectation:
     optional: dict[Key, Row] = field(default_factory=dict)
     ignore_conversations: frozenset[str] = frozenset()
 
+    def with_optional(self, rows: dict[Key, Row]) -> TableExpectation:
+        self.optional.update(rows)
+        return self
+
     @property
     def columns(self) -> list[str]:
         names: dict[str, None] = dict.fromkeys(self.key_columns)
@@ -53,6 +57,37 @@ def text(value: str | None) -> str | None:
     return None if value is None else value.replace("\x00", "")
 
 
+class _Marked:
+    """Equal to any timestamp: a row marked deleted by a deletion check carries the time the
+    check noticed, which Intercom does not tell."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, datetime)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "<a timestamp>"
+
+
+MARKED = _Marked()
+
+
+def removed_contacts(truth: Any) -> dict[Key, Row]:
+    """Contacts that left Intercom: their rows stay, marked (issue 17), if a run saw them."""
+    removed: dict[Key, Row] = {
+        (cid,): {"deleted_at": MARKED}
+        for cid in [*truth.deleted_contacts, *truth.archived_contacts]
+    }
+    for lead, user in truth.merged_contacts.items():
+        removed[(lead,)] = {"deleted_at": MARKED, "merged_into_id": user}
+    return removed
+
+
 def expected_tables(truth: Any) -> list[TableExpectation]:
     deleted: Mapping[str, int] = dict(truth.deleted_conversations)
     live = {cid: conv for cid, conv in truth.conversations.items() if cid not in deleted}
@@ -61,12 +96,16 @@ def expected_tables(truth: Any) -> list[TableExpectation]:
         conversations_table(live, deleted),
         messages_table(live, gone),
         conversation_tags_table(live, gone),
-        simple_table("intercom_users", "contact_id", truth.contacts.values(), contact_row),
+        simple_table(
+            "intercom_users", "contact_id", truth.contacts.values(), contact_row
+        ).with_optional(removed_contacts(truth)),
         simple_table("intercom_admins", "admin_id", truth.admins.values(), named_row),
         simple_table("intercom_tags", "tag_id", truth.tags.values(), named_row),
         simple_table("intercom_teams", "team_id", truth.teams.values(), named_row),
         simple_table("intercom_segments", "segment_id", truth.segments.values(), named_row),
-        simple_table("intercom_companies", "company_id", truth.companies.values(), company_row),
+        simple_table(
+            "intercom_companies", "company_id", truth.companies.values(), company_row
+        ).with_optional({(cid,): {"deleted_at": MARKED} for cid in truth.deleted_companies}),
         simple_table("intercom_tickets", "ticket_id", truth.tickets.values(), ticket_row),
         data_attributes_table(truth.data_attributes),
     ]
@@ -161,6 +200,7 @@ def contact_row(contact: Row) -> Row:
         "utm_source": contact["utm_source"],
         "referrer": contact["referrer"],
         "opted_out_subscription_types": contact["opted_out_subscription_types"],
+        "deleted_at": None,
     }
 
 
@@ -173,6 +213,7 @@ def company_row(company: Row) -> Row:
         "name": text(company.get("name")),
         "monthly_spend": company.get("monthly_spend"),
         "updated_at": ts(company["updated_at"]),
+        "deleted_at": None,
     }
 
 

@@ -21,9 +21,9 @@ from e2e.compare import all_differences
 from e2e.scenario import SMALL_WORKSPACE, Scenario
 
 OUTAGE_SECONDS = 45
-# The conversations search (10 a page) comes first, then each conversation's details: request
-# 15 is in the middle of the first page's details.
-MID_CONVERSATIONS = 14
+# Counted among conversation requests only (other streams' requests may interleave): the
+# search's first page, then details; the 6th detail request is in the middle of the first page.
+MID_CONVERSATIONS = 6
 
 
 def _lines(log: str, text: str) -> list[str]:
@@ -36,7 +36,13 @@ def test_denied_tickets_an_outage_and_a_lost_scroll_page_still_end_well(
     scenario = scenario_factory(
         seed=31,
         denied_resources=("tickets",),
-        outages=(OutageSpec(after_requests=MID_CONVERSATIONS, seconds=OUTAGE_SECONDS),),
+        outages=(
+            OutageSpec(
+                after_requests=MID_CONVERSATIONS,
+                seconds=OUTAGE_SECONDS,
+                path_prefix="/conversations",
+            ),
+        ),
         failed_scroll_requests=(2,),
         **SMALL_WORKSPACE,
     )

@@ -26,7 +26,12 @@ TAP_TABLES = {
     "intercom_tickets",
     "intercom_data_attributes",
 }
-TARGET_TABLES = {"intercom_sync_logs", "intercom_rejected_records", "intercom_webhook_events"}
+TARGET_TABLES = {
+    "intercom_sync_logs",
+    "intercom_rejected_records",
+    "intercom_webhook_events",
+    "intercom_id_snapshots",
+}
 
 
 @pytest.fixture(scope="module")

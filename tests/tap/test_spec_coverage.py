@@ -183,8 +183,13 @@ def test_every_documented_field_has_a_column(stream: str) -> None:
     assert missing_columns(stream) == [], f"{stream}: add a column or an OMITTED reason"
 
 
+# The tap's own records, not an Intercom object: the id snapshots of the deletion check.
+NOT_INTERCOM_OBJECTS = {"contact_ids_snapshot", "company_ids_snapshot"}
+
+
 def test_every_stream_is_compared() -> None:
-    assert {path.stem for path in SCHEMAS.glob("*.json")} == set(SPEC_OBJECTS)
+    streams = {path.stem for path in SCHEMAS.glob("*.json")} - NOT_INTERCOM_OBJECTS
+    assert streams == set(SPEC_OBJECTS)
 
 
 def test_each_omission_and_rename_names_a_documented_field() -> None:

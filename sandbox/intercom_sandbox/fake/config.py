@@ -75,6 +75,8 @@ class OutageSpec:
     seconds: float
     statuses: tuple[int, ...] = (503, 502, 504)
     retry_after_seconds: int | None = None
+    # Count only requests under this path towards `after_requests` (the outage then fails all).
+    path_prefix: str = "/"
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.statuses) - {500, 502, 503, 504})

@@ -13,6 +13,7 @@ from .pagination import (
     page_number_slice,
     per_page_from,
 )
+from .removals import merge_history
 from .request import ApiContext, ApiRequest
 from .search import SearchContext, compile_query, parse_sort
 from .versions import adapt
@@ -37,7 +38,14 @@ def list_contacts(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
         per_page_from(req.query.get("per_page"), default=CONTACT_LIST_PER_PAGE),
         req.query.get("starting_after"),
     )
-    return _contact_list(req, page.items, page.total_count, page.pages())
+    items = page.items
+    if req.version == "2.16" and str(req.query.get("include_merge_history")).lower() == "true":
+        # Only on `user` contacts (spec 2.16 L8909-8912).
+        items = [
+            {**c, "merge_history": merge_history(ctx.ws, c["id"])} if c["role"] == "user" else c
+            for c in items
+        ]
+    return _contact_list(req, items, page.total_count, page.pages())
 
 
 def search_contacts(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:

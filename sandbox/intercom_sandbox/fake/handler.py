@@ -50,7 +50,7 @@ class IntercomHandler(BaseHTTPRequestHandler):
         fake.stats.count_request(url.path)
         if fake.options.latency_ms:
             time.sleep(fake.options.latency_ms / 1000)
-        outage = fake.outages.failure()
+        outage = fake.outages.failure(url.path)
         if outage is not None:
             fake.stats.count_fault("outage")
             self._send(outage_reply(outage))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from .directory import (
 from .notes import Note, make_notes
 from .people import APP_ID, ContactLinks, addressable, make_companies, make_contacts
 from .records import AppliedTag, ConversationRecord
+from .removals import Merge
 from .render import render_conversation
 from .seeding import rng_for
 from .tickets import make_tickets
@@ -46,6 +48,11 @@ class Truth:
     tickets: dict[str, dict[str, Any]]
     data_attributes: list[dict[str, Any]]
     deleted_conversations: dict[str, int] = field(default_factory=dict)
+    # Contacts and companies that left the workspace (removals.py): id → when.
+    deleted_contacts: dict[str, int] = field(default_factory=dict)
+    archived_contacts: dict[str, int] = field(default_factory=dict)
+    merged_contacts: dict[str, str] = field(default_factory=dict)  # lead → the user it joined
+    deleted_companies: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,13 @@ class Workspace:
         )
         self.tickets = make_tickets(spec, self.contacts, self.admins)
         self.deleted_conversations = _deleted_before_anchor(spec)
+        self.deleted_contacts: dict[str, int] = {}
+        self.archived_contacts: dict[str, int] = {}
+        self.merged_contacts: dict[str, Merge] = {}
+        self.deleted_companies: dict[str, int] = {}
+        self.former_contacts: dict[str, dict[str, Any]] = {}  # removed contacts, as they were
+        # Called with (topic, item) after each change: the fake's webhooks (webhooks.py).
+        self.listeners: list[Callable[[str, dict[str, Any]], None]] = []
         self.mutations_applied = 0
         self.extra_parts_created = 0
         self.conversations_created = spec.conversations
@@ -124,7 +138,8 @@ class Workspace:
         return _author("admin", admin_id, admin["name"], admin["email"])
 
     def contact_author(self, contact_id: str, *, as_contact: bool = False) -> dict[str, Any]:
-        contact = self.contacts.get(contact_id)
+        # A part keeps its author as it was when written, also after the contact left (removals).
+        contact = self.contacts.get(contact_id) or self.former_contacts.get(contact_id)
         if contact is None:  # a contact deleted since: Intercom keeps the reference
             return _author("user", contact_id, None, "")
         kind = "contact" if as_contact else contact["role"]
@@ -202,7 +217,31 @@ class Workspace:
         from .mutations import apply_mutation  # mutations build on the workspace
 
         with self.lock:
-            return apply_mutation(self, seed)
+            summary = apply_mutation(self, seed)
+        self._notify_mutation(summary)
+        return summary
+
+    def remove(self, kind: str, object_id: str, into: str | None = None) -> int:
+        """Delete, archive or merge a contact, delete a company or a conversation (removals.py);
+        return the time stamped. Listeners hear the webhook topic `kind`."""
+        from .removals import remove
+
+        with self.lock:
+            at = self.clock.tick()
+            item = remove(self, kind, object_id, into, at)
+        self.notify(kind, item)
+        return at
+
+    def notify(self, topic: str, item: dict[str, Any]) -> None:
+        for listener in list(self.listeners):
+            listener(topic, item)
+
+    def _notify_mutation(self, summary: MutationSummary) -> None:
+        from .removals import mutation_events
+
+        if self.listeners:
+            for topic, item in mutation_events(summary):
+                self.notify(topic, item)
 
     def truth(self) -> Truth:
         with self.lock:
@@ -225,6 +264,10 @@ class Workspace:
                 deleted_conversations={
                     cid: d.deleted_at for cid, d in self.deleted_conversations.items()
                 },
+                deleted_contacts=dict(self.deleted_contacts),
+                archived_contacts=dict(self.archived_contacts),
+                merged_contacts={lead: m.into for lead, m in self.merged_contacts.items()},
+                deleted_companies=dict(self.deleted_companies),
             )
 
 

@@ -23,6 +23,8 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from typing_extensions import override
+
 from tap_intercom import records
 from tap_intercom.errors import (
     IntercomNotFoundError,
@@ -35,7 +37,7 @@ from tap_intercom.timestamps import to_seconds
 from tap_intercom.windows import Window
 
 if TYPE_CHECKING:
-    from singer_sdk.helpers.types import Context
+    from singer_sdk.helpers.types import Context, Record
 
 logger = logging.getLogger("tap-intercom")
 
@@ -71,21 +73,32 @@ class CompaniesStream(IntercomStream):
     replication_key = "updated_at"
     is_sorted = False  # scroll order is not updated_at order: the bookmark moves at the end
 
+    @override
+    def generate_child_contexts(
+        self, record: Record, context: Context | None
+    ) -> Iterable[Context | None]:
+        # The id snapshot child is written once, after the whole scroll (`_snapshot_ids`).
+        return ()
+
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         window = self.window()
+        company_ids: set[str] = set()  # every id of the complete scroll, in the window or not
         with Spool(prefix="tap-intercom-companies-") as spool:
-            self._read_scroll(window, spool)
+            self._read_scroll(window, spool, company_ids)
             for item in spool:
                 yield records.company(item)
         self.checkpoint()
+        self._snapshot_ids(company_ids)
 
-    def _read_scroll(self, window: Window, spool: Spool) -> None:
-        """Every company of one complete scroll that falls in the window, into `spool`."""
+    def _read_scroll(self, window: Window, spool: Spool, company_ids: set[str]) -> None:
+        """Every company of one complete scroll that falls in the window, into `spool`; the ids
+        of all its companies into `company_ids`."""
         deepest, stalled = 0, 0
         for number in range(1, MAX_SCROLLS + 1):
             spool.clear()
+            company_ids.clear()
             try:
-                self._scroll_into(window, spool)
+                self._scroll_into(window, spool, company_ids)
                 return
             except ScrollLostError as lost:
                 stalled = 0 if lost.pages > deepest else stalled + 1
@@ -98,12 +111,22 @@ class CompaniesStream(IntercomStream):
             except ScrollHeldError as held:
                 raise unavailable(str(held)) from None
 
-    def _scroll_into(self, window: Window, spool: Spool) -> None:
+    def _snapshot_ids(self, company_ids: set[str]) -> None:
+        """The scroll ended whole: every company id it returned is a complete snapshot."""
+        child = next((s for s in self.child_streams if s.name == "company_ids_snapshot"), None)
+        if child is None or not child.selected:
+            return
+        snapshot = child.begin()  # type: ignore[attr-defined]
+        if snapshot is not None:
+            child.write_snapshot(sorted(company_ids), snapshot)  # type: ignore[attr-defined]
+
+    def _scroll_into(self, window: Window, spool: Spool, company_ids: set[str]) -> None:
         response = self._start()
         pages = 0
         while data := response.get("data") or []:
             pages += 1
             for item in data:
+                company_ids.add(str(item["id"]))
                 if window.contains(int(to_seconds(item["updated_at"]))):
                     spool.append(item)
             response = self._continue(response.get("scroll_param"), pages)

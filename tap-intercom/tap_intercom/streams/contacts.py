@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from typing_extensions import override
+
 from tap_intercom import contact_lists, records
 from tap_intercom.search import (
     ASCENDING_UPDATED_AT,
@@ -32,7 +34,7 @@ from tap_intercom.timestamps import to_seconds
 from tap_intercom.windows import Window
 
 if TYPE_CHECKING:
-    from singer_sdk.helpers.types import Context
+    from singer_sdk.helpers.types import Context, Record
 
 _DAY = 86_400
 
@@ -58,6 +60,19 @@ class ContactsStream(IntercomStream):
         for page in self._pages(query, ASCENDING_UPDATED_AT):
             yield from self._in_window(window, page.items)
             self.checkpoint()
+        self._snapshot_ids()
+
+    @override
+    def generate_child_contexts(
+        self, record: Record, context: Context | None
+    ) -> Iterable[Context | None]:
+        # The id snapshot child is written once, after every contact (`_snapshot_ids`).
+        return ()
+
+    def _snapshot_ids(self) -> None:
+        child = next((s for s in self.child_streams if s.name == "contact_ids_snapshot"), None)
+        if child is not None and child.selected:
+            child.write_listing()  # type: ignore[attr-defined]
 
     def _newest_first(self, window: Window, query: Filter) -> Iterator[dict[str, Any]]:
         """The contacts of `query` at or after the window's start; the bookmark waits for the

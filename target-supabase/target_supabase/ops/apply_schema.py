@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,18 @@ from target_supabase.schema_sql import render_schema_sql
 from target_supabase.settings import LoadSettings
 
 CATALOG_HELP = "pass --catalog FILE (from `tap-intercom --discover`) or --tap PATH"
+# The Supabase CLI's layout: `supabase migration new <name>` writes
+# supabase/migrations/<UTC timestamp, YYYYMMDDHHMMSS>_<name>.sql, and `supabase db push` applies
+# the files the database has not recorded yet, in name order
+# (https://supabase.com/docs/guides/deployment/database-migrations).
+MIGRATIONS_FOLDER = Path("supabase") / "migrations"
+MIGRATION_NAME = "intercom"
+MIGRATION_HEADER = """\
+-- Every table, index, trigger and RLS setting target-supabase creates for the tap's streams,
+-- written by `target-supabase-ops apply-schema --migration` for the settings it was given.
+-- Apply it with `supabase db push`. Safe to apply over existing tables: it only creates what is
+-- missing (a sync upgrades existing tables itself).
+"""
 
 
 def read_catalog(path: str) -> dict[str, Any]:
@@ -62,6 +75,18 @@ def checked_catalog(catalog: Any, source: str) -> dict[str, Any]:
 
 def render_sql(catalog: Mapping[str, Any], config: Mapping[str, Any]) -> str:
     return render_schema_sql(catalog["streams"], config)
+
+
+def write_migration(
+    sql_text: str, folder: Path = MIGRATIONS_FOLDER, now: datetime | None = None
+) -> Path:
+    """Write the SQL as a new Supabase CLI migration; its path. Never overwrites a file."""
+    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    path = folder / f"{moment:%Y%m%d%H%M%S}_{MIGRATION_NAME}.sql"
+    folder.mkdir(parents=True, exist_ok=True)
+    with path.open("x") as migration:  # an existing file raises FileExistsError (an OSError)
+        migration.write(MIGRATION_HEADER + sql_text)
+    return path
 
 
 def table_specs(catalog: Mapping[str, Any], settings: LoadSettings) -> list[TableSpec]:

@@ -51,9 +51,11 @@ def fetch_syncs(config: Mapping[str, Any], limit: int) -> list[dict[str, Any]] |
     """The last `limit` runs, newest first; None when there is no sync log table yet."""
     schema, table = sync_log_table(config)
     # Read through to_jsonb: a table from before the column existed (the next sync adds it)
-    # answers null instead of failing.
+    # answers null instead of failing. The tap's start, from the `sync` marker of the state the
+    # run ended with, is when the run began: the target starts later and may take a second.
     query = sql.SQL(
-        "SELECT {}, to_jsonb(log) -> 'skipped_streams' FROM {}.{} AS log "
+        "SELECT {}, to_jsonb(log) -> 'skipped_streams', "
+        "to_jsonb(log) #>> '{{state,sync,started_at}}' FROM {}.{} AS log "
         "ORDER BY started_at DESC LIMIT %s"
     ).format(
         sql.SQL(", ").join(map(sql.Identifier, COLUMNS)),
@@ -65,7 +67,7 @@ def fetch_syncs(config: Mapping[str, Any], limit: int) -> list[dict[str, Any]] |
         if (cur.fetchone() or (None,))[0] is None:
             return None
         cur.execute(query, (limit,))
-        names = (*COLUMNS, "skipped_streams")
+        names = (*COLUMNS, "skipped_streams", "tap_started_at")
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
@@ -75,7 +77,7 @@ def format_row(sync: Mapping[str, Any]) -> tuple[str, ...]:
         str(sync["sync_type"] or "?"),
         str(sync["status"] or "?"),
         format_time(sync["started_at"]),
-        format_duration(sync["started_at"], sync["completed_at"], sync["status"]),
+        format_duration(run_start(sync), sync["completed_at"], sync["status"]),
         format_count(sync["conversations_synced"]),
         format_count(sync["messages_synced"]),
         format_count(sync["users_synced"]),
@@ -96,10 +98,26 @@ def format_time(moment: datetime | None) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
 
+def run_start(sync: Mapping[str, Any]) -> datetime | None:
+    """The earlier of the target's start and the tap's (its `sync` marker), when known."""
+    started: datetime | None = sync["started_at"]
+    try:
+        tap_started = datetime.fromisoformat(str(sync.get("tap_started_at")))
+    except ValueError:
+        return started
+    if tap_started.tzinfo is None or started is None:
+        return started
+    return min(started, tap_started)
+
+
 def format_duration(started: datetime | None, completed: datetime | None, status: str) -> str:
+    """`4.2s` under a minute (a demo run takes seconds), `0:12:05` above."""
     if started is None or completed is None:
         return "running" if status == "running" else "-"
-    return str(timedelta(seconds=round((completed - started).total_seconds())))
+    seconds = max((completed - started).total_seconds(), 0.0)
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    return str(timedelta(seconds=round(seconds)))
 
 
 def format_count(value: int | None) -> str:

@@ -1,0 +1,1 @@
+"""Receiver for Intercom webhooks (issue 17): see README, "Webhooks"."""
