@@ -18,7 +18,14 @@ from psycopg2.extras import execute_values
 from target_supabase.catalog import table_exists
 from target_supabase.loader import add_column
 from target_supabase.names import fit_identifier, support_table_name
-from target_supabase.reconcile import MERGED_INTO, Reconciliation, forget, live_count, reconcile
+from target_supabase.reconcile import (
+    MERGED_INTO,
+    Marked,
+    Reconciliation,
+    forget,
+    live_count,
+    reconcile,
+)
 from target_supabase.sink import SoftDeleteSink
 from target_supabase.sqltext import render
 
@@ -78,10 +85,26 @@ class SnapshotSink(SoftDeleteSink):
             self.logger.info("%s: no table %s yet: nothing to mark", self.stream_name, self.table)
         else:
             self._mark_absent(cur, table, snapshot_id, closing.get("listed_from"))
+            staged = self.owner.overwrites.staged.get(self.table)
+            if staged is not None:  # `overwrite`: the rows that will replace (or merge into) it
+                self._reconcile(cur, staged.stage.ident, snapshot_id, closing.get("listed_from"))
         forget(cur, self.snapshots, self.stream_name)
         self._merges = False
 
     def _mark_absent(self, cur: Any, table: Any, snapshot_id: str, listed_from: str | None) -> None:
+        marked = self._reconcile(cur, table, snapshot_id, listed_from)
+        self.owner.sync_log.totals.marked_deleted[self.table] += marked.total
+        self.logger.info(
+            "Deletion check of %s: %d rows marked deleted (%d absent from Intercom, %d merged "
+            "into another contact), %d marked earlier are live again",
+            self.table,
+            marked.total,
+            marked.absent,
+            marked.merged,
+            marked.revived,
+        )
+
+    def _reconcile(self, cur: Any, table: Any, snapshot_id: str, listed_from: str | None) -> Marked:
         add_column(cur, table, self.deleted_at_column, "timestamptz")
         if self._merges:
             add_column(cur, table, MERGED_INTO, "text")
@@ -94,17 +117,7 @@ class SnapshotSink(SoftDeleteSink):
             snapshot_id=snapshot_id,
             listed_from=listed_from,
         )
-        marked = reconcile(cur, check, self._merges)
-        self.owner.sync_log.totals.marked_deleted[self.table] += marked.total
-        self.logger.info(
-            "Deletion check of %s: %d rows marked deleted (%d absent from Intercom, %d merged "
-            "into another contact), %d marked earlier are live again",
-            self.table,
-            marked.total,
-            marked.absent,
-            marked.merged,
-            marked.revived,
-        )
+        return reconcile(cur, check, self._merges)
 
     def _updated_at_column(self, cur: Any, table: Any) -> str | None:
         column = fit_identifier("updated_at")

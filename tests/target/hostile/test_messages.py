@@ -17,7 +17,14 @@ from typing import Any
 import psycopg2
 import pytest
 
-from target.intercom_messages import CONVERSATIONS, DELETED, conversation, hour, sync_state
+from target.intercom_messages import (
+    CONTACTS,
+    CONVERSATIONS,
+    DELETED,
+    conversation,
+    hour,
+    sync_state,
+)
 from target.support import (
     TARGET_BIN,
     Finished,
@@ -593,6 +600,40 @@ def test_a_deletion_in_an_overwrite_run_survives_the_replacement(
     assert fetch(database_url, query) == [("1", False), ("2", True)]
 
 
+SNAPSHOT = schema_message(
+    "contact_ids_snapshot",
+    {
+        "snapshot_id": {"type": "string"},
+        "object_id": {"type": ["string", "null"]},
+        "merged_into_id": {"type": ["string", "null"]},
+        "complete": {"type": "boolean"},
+        "live_count": {"type": ["integer", "null"]},
+        "listed_from": {"type": ["string", "null"], "format": "date-time"},
+    },
+)
+
+
+def test_a_deletion_check_in_an_overwrite_run_survives_the_replacement(
+    target_config, database_url, tmp_path
+) -> None:
+    config = overwrite(target_config)
+    contacts = [record("contacts", contact_id=cid, email=None) for cid in ("u1", "u2")]
+    run_process(config, [CONTACTS, *contacts, sync_state("full", True)], tmp_path)
+    # u2 was read, then deleted before the id listing: the complete snapshot holds u1 only.
+    snapshot = [
+        SNAPSHOT,
+        record("contact_ids_snapshot", snapshot_id="s1", object_id="u1"),
+        record("contact_ids_snapshot", snapshot_id="s1", complete=True, live_count=1),
+    ]
+    run = [CONTACTS, sync_state("full", False), *contacts, *snapshot, sync_state("full", True)]
+
+    done = run_process(config, run, tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    query = "SELECT contact_id, deleted_at IS NOT NULL FROM intercom_users ORDER BY 1"
+    assert fetch(database_url, query) == [("u1", False), ("u2", True)]
+
+
 def test_a_failed_overwrite_run_leaves_the_table_and_the_next_run_starts_clean(
     target_config, database_url, tmp_path
 ) -> None:
@@ -625,6 +666,7 @@ def test_a_failed_overwrite_run_leaves_the_table_and_the_next_run_starts_clean(
         pytest.param("sync_logs", {}, "intercom_sync_logs", id="sync-logs"),
         pytest.param("rejected_records", {}, "intercom_rejected_records", id="rejected"),
         pytest.param("webhook_events", {}, "intercom_webhook_events", id="webhook-events"),
+        pytest.param("id_snapshots", {}, "intercom_id_snapshots", id="id-snapshots"),
         pytest.param(
             "logs", {"table_names": {"logs": "sync_logs"}}, "intercom_sync_logs", id="renamed"
         ),
