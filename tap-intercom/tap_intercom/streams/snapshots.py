@@ -56,7 +56,11 @@ class SnapshotStream(IntercomStream):
     def finish(self, snapshot: Snapshot) -> None:
         """The listing ended whole: the bookmark moves, in the STATE after the closing record."""
         self.stream_state[CHECKED_AT] = now_utc().isoformat()
-        self._write_state_message()
+        if self.get_batch_config(self.config) is None:
+            self._write_state_message()
+        # With `batch_config` the parent's records still sit in a batch file, and the state
+        # already holds their bookmark: the STATE the SDK writes after the parent's BATCH
+        # message (or the run's last one) carries this bookmark too.
         logger.info(
             "%s: %d live ids, %d merged, snapshot %s complete",
             self.name,
