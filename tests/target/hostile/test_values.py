@@ -602,6 +602,7 @@ def test_a_stream_whose_table_name_postgresql_cannot_hold_is_refused_clearly(
     assert tables(database_url) == {f"{prefix}{name}" for name in ("things", "sync_logs")} | {
         f"{prefix}rejected_records",
         f"{prefix}webhook_events",
+        f"{prefix}id_snapshots",
     }
     log = sync_logs(database_url, f"{prefix}sync_logs")[0]
     assert log["status"] == "failed"
