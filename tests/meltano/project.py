@@ -12,7 +12,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROJECT_FILES = ["meltano.yml", "scripts/bootstrap.sh", "scripts/install.sh"]
-PROJECT_FOLDERS = ["tap-intercom", "target-supabase", "schemas"]
+PROJECT_FOLDERS = ["tap-intercom", "target-supabase", "webhooks", "schemas"]
 USER_VARIABLES = ("INTERCOM_ACCESS_TOKEN", "SUPABASE_DB_URL")
 # The fake workspace every Meltano test syncs: small, so that each run takes seconds.
 WORKSPACE = {"seed": 11, "conversations": 12, "contacts": 15, "companies": 4, "tickets": 3}
