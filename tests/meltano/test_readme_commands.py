@@ -29,6 +29,8 @@ MENTIONS = {
 # Run, exactly as shown, by another test or by the script it names.
 RUN_ELSEWHERE = {
     "meltano install": "scripts/install.sh (tests/meltano/test_install.py)",
+    "meltano --environment=prod invoke target-supabase:webhooks":
+        "a server: tests/meltano/test_webhooks_command.py",
     "meltano add --plugin-type extractor tap-intercom --from-ref tap-intercom.yml":
         "tests/meltano/test_hub_plugins.py",
     "meltano add --plugin-type loader target-supabase --from-ref target-supabase.yml":
