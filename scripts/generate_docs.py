@@ -151,7 +151,7 @@ def render_default(setting: Setting) -> str:
 
 def markdown_table(plugin: str, settings: Iterable[Setting]) -> str:
     lines = [
-        f"### {plugin}",
+        f"## {plugin}",
         "",
         "| setting | environment variable | type | default | description |",
         "| --- | --- | --- | --- | --- |",

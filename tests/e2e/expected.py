@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 # Intercom's GET /conversations/{id} returns at most the 500 most recent parts
-# (fact sheet §3 "GET /conversations/{conversation_id}"; spec conversation_parts description).
+# (spec 2.16 L10994 and the conversation_parts description:
+# docs/intercom-api.md#conversations-and-their-parts).
 PART_LIMIT = 500
 
 Key = tuple[Any, ...]

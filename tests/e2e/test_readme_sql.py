@@ -31,8 +31,6 @@ ROLE, PASSWORD = "intercom_loader", "replace-with-a-long-random-password"
 CHECK_STREAM = "readme_checks"
 
 
-
-
 def sql_blocks(text: str) -> list[str]:
     return SQL_BLOCK.findall(text)
 

@@ -375,7 +375,8 @@ def test_the_readme_sql_brings_older_tables_in_line(database_url, tmp_path) -> N
     with contextlib.closing(psycopg2.connect(database_url)) as conn, conn.cursor() as cur:
         cur.execute("CREATE TABLE intercom_older (id text PRIMARY KEY)")
         conn.commit()
-    [fix] = [block for block in SQL_BLOCK.findall(SECURITY_PAGE.read_text()) if "REVOKE ALL" in block]
+    blocks = SQL_BLOCK.findall(SECURITY_PAGE.read_text())
+    [fix] = [block for block in blocks if "REVOKE ALL" in block]
     with contextlib.closing(psycopg2.connect(database_url)) as conn, conn.cursor() as cur:
         cur.execute(fix)
         conn.commit()
