@@ -56,8 +56,10 @@ def build_client(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> IntercomCli
 
 def sync_type(settings: Settings, state: dict[str, Any]) -> str:
     """The run's kind for the `sync` marker (docs/architecture.md)."""
-    if settings.conversation_ids:
-        return "conversations"
+    if settings.targeted:
+        # `conversations` names a run of conversation_ids alone, as before the other id lists.
+        others = settings.contact_ids or settings.company_ids or settings.ticket_ids
+        return "objects" if others else "conversations"
     if settings.hours_back:
         return "incremental"
     if settings.end_date is None and _has_bookmark(state):
