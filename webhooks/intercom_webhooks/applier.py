@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any
 
 from intercom_webhooks.events import (
@@ -80,16 +82,20 @@ class Applier:
     def _drain(self) -> int:
         count = 0
         while batch := self._store.pending():
+            changes: list[Change] = []
             for row_id, payload in batch:
-                outcome = self._apply(row_id, payload)
+                outcome = self._apply(row_id, payload, changes)
                 if outcome is not None:
                     self._store.done([row_id], outcome)
-                count += 1
+            # Change events go in a few statements whatever their number: at 100 a second,
+            # a query or two per event would hold the fetches back.
+            self._queue_fetches(changes)
+            count += len(batch)
         self.applied += count
         return count
 
-    def _apply(self, row_id: int, payload: dict[str, Any]) -> str | None:
-        """What was done, or None when the event waits for its fetch."""
+    def _apply(self, row_id: int, payload: dict[str, Any], changes: list[Change]) -> str | None:
+        """What was done, or None for a change event, added to `changes` instead."""
         event = parse(payload)
         if event.object_id is None:
             return "ignored: no object id"
@@ -103,17 +109,38 @@ class Applier:
             return f"marked merged into {into}: {rows} row(s)"
         if fetch_kind(event.topic) is None:
             return "ignored: topic not applied"
-        return self._queue_fetch(row_id, payload)
-
-    def _queue_fetch(self, row_id: int, payload: dict[str, Any]) -> str | None:
         target = fetch_target(payload)
         if target is None:
             return "ignored: no object id in the notification"
-        kind, object_id = target
-        at = changed_at(payload)
-        newer = None if at is None else self._store.newer_than(KINDS[kind][1], object_id, at)
-        if newer is not None:
-            return f"skipped: the stored row is newer (updated_at {newer})"
-        self._store.queue([row_id], f"queued: fetch {kind}")
-        self.fetcher.add(target, row_id)
+        changes.append(Change(row_id, target, changed_at(payload)))
         return None
+
+    def _queue_fetches(self, changes: list[Change]) -> None:
+        """Queue each change's object for a fetch, unless its row is newer than the change."""
+        queued: dict[str, list[int]] = {}
+        for kind, (_, stream, _) in KINDS.items():
+            of_kind = [c for c in changes if c.target[0] == kind]
+            if not of_kind:
+                continue
+            stored = self._store.updated_at_of(stream, sorted({c.target[1] for c in of_kind}))
+            for change in of_kind:
+                row_at = stored.get(change.target[1])
+                if change.at is not None and row_at is not None and row_at > change.at:
+                    newer = datetime.fromtimestamp(row_at, timezone.utc).isoformat()
+                    outcome = f"skipped: the stored row is newer (updated_at {newer})"
+                    self._store.done([change.row_id], outcome)
+                else:
+                    queued.setdefault(kind, []).append(change.row_id)
+        for kind, row_ids in queued.items():
+            self._store.queue(row_ids, f"queued: fetch {kind}")
+        waiting = {row_id for row_ids in queued.values() for row_id in row_ids}
+        for change in changes:
+            if change.row_id in waiting:
+                self.fetcher.add(change.target, change.row_id)
+
+
+@dataclass(frozen=True)
+class Change:
+    row_id: int
+    target: tuple[str, str]  # (kind, id)
+    at: int | None  # when the object changed (events.changed_at)

@@ -137,6 +137,13 @@ class Fetcher:
             self._store.done(_ids(batch), f"fetch failed: {error}"[:1000])
             return
         self.batches += 1
+        logger.info(
+            "Fetched %d object(s) in %.2f s, loaded in %.2f s (run %s)",
+            len(batch),
+            result.fetch_seconds,
+            result.load_seconds,
+            result.run_id,
+        )
         self._revive(result, started)
         written = {ref: ids for ref, ids in batch.items() if ref in result.written}
         gone = {ref: ids for ref, ids in batch.items() if ref not in result.written}

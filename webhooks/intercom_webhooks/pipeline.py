@@ -15,6 +15,7 @@ draws on one rate budget (`RateBudget`), so the receiver's requests stay paced u
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -40,6 +41,8 @@ ObjectRef = tuple[str, str]  # (kind, id)
 class BatchResult:
     run_id: str
     written: set[ObjectRef] = field(default_factory=set)  # objects the tap sent a record of
+    fetch_seconds: float = 0.0
+    load_seconds: float = 0.0
 
 
 class _SpoolWriter(SimpleSingerWriter):
@@ -87,12 +90,15 @@ def run_batch(
     """Fetch `refs` whole and load them; raises what the tap or the target raised (nothing is
     loaded when the tap fails)."""
     written: set[ObjectRef] = set()
+    started = time.monotonic()
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY_BYTES, mode="w+b") as spool:
         tap = TapIntercom(
             config=tap_config_for(tap_config, refs), message_writer=_SpoolWriter(spool, written)
         )
         tap.budget = budget
         tap.sync_all()
+        fetched = time.monotonic()
         spool.seek(0)
         _BatchTarget(config=dict(target_config)).listen(file_input=spool)
-    return BatchResult(tap.runtime.run_id, written)
+    loaded = time.monotonic()
+    return BatchResult(tap.runtime.run_id, written, fetched - started, loaded - fetched)

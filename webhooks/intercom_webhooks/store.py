@@ -132,20 +132,20 @@ class Store:
             )
             return int(cur.rowcount)
 
-    def newer_than(self, stream: str, object_id: str, at: int) -> str | None:
-        """The stored row's `updated_at` (ISO) when it is later than `at` (Unix seconds)."""
+    def updated_at_of(self, stream: str, object_ids: list[str]) -> dict[str, float]:
+        """The stored rows' `updated_at` (Unix seconds) by id; ids without a row are absent."""
         table = self._table(stream)
         with self.cursor() as cur:
             if not table_exists(cur, table):
-                return None
+                return {}
             cur.execute(
                 sql.SQL(
-                    "SELECT updated_at FROM {} WHERE {} = %s AND updated_at > to_timestamp(%s)"
-                ).format(table, sql.Identifier(KEY_COLUMNS[stream])),
-                (object_id, at),
+                    "SELECT {key}, extract(epoch FROM updated_at) FROM {} "
+                    "WHERE {key} = ANY(%s) AND updated_at IS NOT NULL"
+                ).format(table, key=sql.Identifier(KEY_COLUMNS[stream])),
+                (object_ids,),
             )
-            row = cur.fetchone()
-            return None if row is None else row[0].isoformat()
+            return {str(row[0]): float(row[1]) for row in cur.fetchall()}
 
     def unmark_live(self, stream: str, object_ids: list[str], fetched_from: float) -> int:
         """Rows marked deleted before `fetched_from` whose object was just fetched live (a
