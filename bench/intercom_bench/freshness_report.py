@@ -98,9 +98,9 @@ class Report:
             "",
             self._goal(),
             "",
-            "| changes/s | made/s | changes | p50 | p95 | max | not fresh after 120 s | receiver answer "
-            "p95 | answered | fetch requests/min (of the limit) | 429s | receiver CPU (cores) "
-            "| load average after (1/5/15 min) |",
+            "| changes/s | made/s | changes | p50 | p95 | max | not fresh after 120 s "
+            "| receiver answer p95 | answered | fetch requests/min (of the limit) | 429s "
+            "| receiver CPU (cores) | load average after (1/5/15 min) |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
             *(phase.row() for phase in self.phases),
             "",
