@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from typing import Any
 
+import psycopg2
 import pytest
 from intercom_sandbox.fake.webhooks import WebhookSender
 from intercom_webhooks.fetcher import FetchSettings
@@ -158,3 +160,23 @@ def test_events_of_one_object_apply_in_order(
     outcomes = {e["topic"]: e["outcome"] for e in events(scenario)}
     assert outcomes["contact.deleted"] == "marked deleted: 1 row(s)"
     assert outcomes["contact.user.updated"] == "fetched: gone from Intercom, row left as it was"
+
+
+def test_a_batch_leaves_the_scheduled_runs_row_running(
+    synced: tuple[Scenario, Receiver, WebhookSender],
+) -> None:
+    scenario, receiver, sender = synced
+    with closing(psycopg2.connect(scenario.database_url)) as conn, conn, conn.cursor() as cur:
+        cur.execute(
+            "INSERT INTO intercom_sync_logs (status, sync_type) VALUES ('running', 'incremental') "
+            "RETURNING id"
+        )
+        (scheduled,) = cur.fetchone()
+    contact_id = sorted(scenario.fake.workspace.contacts)[6]
+    sender("contact.user.updated", {"type": "contact", "id": contact_id})
+    receiver.settle()
+
+    log = {row["id"]: row for row in scenario.sync_log()}
+    assert log[scheduled]["status"] == "running"
+    assert log[scheduled]["error_message"] is None
+    assert [r["status"] for r in log.values() if r["sync_type"] == "objects"] == ["success"]
