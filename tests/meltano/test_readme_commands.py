@@ -25,6 +25,8 @@ MENTIONS = {
     "meltano run --force ...": "a flag to add to a run",
     "meltano select": "names the command",
     "meltano config set <plugin> <setting> <value>": "the syntax, with placeholders",
+    "meltano --environment=prod invoke target-supabase:webhooks": "starts a server that runs until stopped: the receiver it starts is tested in "
+    "tests/e2e/test_webhooks.py and tests/e2e/test_webhook_fetches.py",
 }
 # Run, exactly as shown, by another test or by the script it names.
 RUN_ELSEWHERE = {
