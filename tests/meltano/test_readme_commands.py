@@ -25,8 +25,8 @@ MENTIONS = {
     "meltano run --force ...": "a flag to add to a run",
     "meltano select": "names the command",
     "meltano config set <plugin> <setting> <value>": "the syntax, with placeholders",
-    "meltano --environment=prod invoke target-supabase:webhooks": "starts a server that runs until stopped: the receiver it starts is tested in "
-    "tests/e2e/test_webhooks.py and tests/e2e/test_webhook_fetches.py",
+    # A server that runs until stopped; its receiver is tested by tests/e2e/test_webhook*.py.
+    "meltano --environment=prod invoke target-supabase:webhooks": "starts a long-running server",
 }
 # Run, exactly as shown, by another test or by the script it names.
 RUN_ELSEWHERE = {
