@@ -19,13 +19,16 @@ from acceptance.tap_process import TapRun, config_for, run_tap
 # Conversation details (`GET /conversations/20x`), not the search: the incident begins between
 # two conversations of the same page.
 DETAILS = "/conversations/20"
+# Longer than the tap's former retries could last (6 tries, backoff.expo with factor 0.25: at
+# most 0.25 + 0.5 + 1 + 2 + 4 s), short enough for a test.
+OUTAGE_SECONDS = 9
 
 
 def test_an_outage_mid_conversations_is_waited_out_and_told_once(
     real_intercom: Callable[..., RealIntercom], tmp_path: Path
 ) -> None:
     fake = real_intercom()
-    fake.plan_outage(Outage(after=2, seconds=4, path_prefix=DETAILS))
+    fake.plan_outage(Outage(after=2, seconds=OUTAGE_SECONDS, path_prefix=DETAILS))
 
     run = run_tap(tmp_path, config_for(fake))
 
