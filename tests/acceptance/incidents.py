@@ -31,6 +31,12 @@ _NGINX_PAGE = (
     "</body>\r\n</html>\r\n"
 )
 _REASONS = {502: "Bad Gateway", 504: "Gateway Time-out"}
+# Conversation details (`GET /conversations/20x`), not the search: the incident begins between
+# two conversations of the same page.
+DETAILS = "/conversations/20"
+# Longer than the tap's former retries could last (6 tries, backoff.expo with factor 0.25: at
+# most 0.25 + 0.5 + 1 + 2 + 4 s), short enough for a test.
+OUTAGE_SECONDS = 9
 UNAVAILABLE = "Sorry, the API service is temporarily unavailable"  # intercom-android#485
 
 

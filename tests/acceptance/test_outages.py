@@ -12,16 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from acceptance.exact import assert_every_stream_exact
-from acceptance.incidents import Outage
+from acceptance.incidents import DETAILS, OUTAGE_SECONDS, Outage
 from acceptance.real_intercom import TOKEN, RealIntercom
 from acceptance.tap_process import TapRun, config_for, run_tap
-
-# Conversation details (`GET /conversations/20x`), not the search: the incident begins between
-# two conversations of the same page.
-DETAILS = "/conversations/20"
-# Longer than the tap's former retries could last (6 tries, backoff.expo with factor 0.25: at
-# most 0.25 + 0.5 + 1 + 2 + 4 s), short enough for a test.
-OUTAGE_SECONDS = 9
 
 
 def test_an_outage_mid_conversations_is_waited_out_and_told_once(
