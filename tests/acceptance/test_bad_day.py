@@ -1,4 +1,4 @@
-"""Issue 12's "done when", against this suite's own fake: tickets denied to the token (401
+"""A bad day for the real service, against this suite's own fake: tickets denied to the token (401
 token_unauthorized), an incident in the middle of conversations (every request 502/503/504), and
 a companies scroll page lost (500 "Please restart the scroll operation"), in one run through the
 target into PostgreSQL. Exit status 0, every other table exact, a warning for each, no traceback,

@@ -1,4 +1,4 @@
-"""Issue 12 item 5: the companies scroll as the real service runs it (scroll.py): one open per
+"""The companies scroll as the real service runs it (scroll.py): one open per
 workspace, expired after an idle minute (then 404 on its scroll_param), lost on a 500 "Please
 restart the scroll operation". The tap must never idle its own scroll into expiry, restart a lost
 one, wait for one held by another client, and when companies still cannot be read, skip them and

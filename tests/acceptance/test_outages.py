@@ -1,4 +1,4 @@
-"""Issue 12 item 4: an Intercom incident fails every request with 502/503/504 for a while
+"""An Intercom incident fails every request with 502/503/504 for a while
 (incidents.py). The tap waits it out, says so once, and emits exactly what a run without the
 incident emits; an incident longer than `outage_retry_minutes` fails the run clearly, and the next
 run continues from the state written before it. Outages here last a few real seconds, against a
