@@ -25,9 +25,10 @@ SECRET_VARIABLE = "INTERCOM_CLIENT_SECRET"
 def _config(path: str) -> dict[str, Any]:
     """A target config file, or `ENV`: the TARGET_SUPABASE_* variables (as under Meltano)."""
     if path == "ENV":
-        from target_supabase.ops.config import env_config
+        from target_supabase.config import env_config
+        from target_supabase.target import TargetSupabase
 
-        return env_config()
+        return env_config(TargetSupabase)
     with open(path, encoding="utf-8") as config_file:
         loaded: dict[str, Any] = json.load(config_file)
     return loaded
