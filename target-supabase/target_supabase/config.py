@@ -4,7 +4,9 @@ for plugin commands), with SUPABASE_DB_URL when no connection is configured.
 
 The one place the environment is read, for the target (`TargetSupabase._env_var_config`), the
 operator commands (ops/cli.py) and the webhook receiver. Functions take the plugin class rather
-than importing it, so this module imports nothing of the target's.
+than importing it, so this module imports nothing of the target's. tap-intercom has the same few
+lines in tap_intercom/config.py: the two are separate distributions (docs/architecture.md, "One
+place per fact"), and tests/architecture/test_shared_facts.py keeps the copies in agreement.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import copy
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +60,7 @@ def env_config(plugin: type[PluginBase]) -> dict[str, Any]:
     return {name: as_number(schema["properties"][name], value) for name, value in found.items()}
 
 
-def as_number(spec: dict[str, Any], value: Any) -> Any:
+def as_number(spec: Mapping[str, Any], value: Any) -> Any:
     """The SDK leaves `number` settings from the environment as strings (it converts only
     integers, booleans, arrays and objects: singer_sdk/configuration/_dict_config.py), and
     Meltano exports every setting, e.g. TARGET_SUPABASE_BATCH_MAX_SECONDS=30."""
