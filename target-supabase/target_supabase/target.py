@@ -1,5 +1,4 @@
-"""The Singer target: SDK wiring only. Settings, sink classes and the message hooks, each handing
-over to the run (run.py, `LoadRun`), which owns everything a run keeps and decides."""
+"""The Singer target, SDK wiring only: each message hook hands over to run.py's `LoadRun`."""
 
 from __future__ import annotations
 
@@ -40,7 +39,6 @@ class TargetSupabase(Target):
         PluginCapabilities.ACTIVATE_VERSION,
     ]
     config_jsonschema = CONFIG_SCHEMA
-    default_sink_class = TableSink
     message_reader_class = FastSingerReader
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -130,8 +128,8 @@ class TargetSupabase(Target):
         self.run.note_state(message_dict["value"])
 
     @override
-    def _handle_max_record_age(self) -> None:
-        """Checkpoints come when the run says (LoadRun.note_state, note_record)."""
+    def _handle_max_record_age(self) -> None:  # checkpoints: LoadRun.note_state, note_record
+        pass
 
     @override
     def _write_state_message(self, state: dict) -> None:

@@ -111,3 +111,10 @@ def test_the_walk_sees_a_cycle_hidden_in_a_function() -> None:
     }
     assert graph["pkg.b"] == {"pkg.a"}  # the TYPE_CHECKING import does not count
     assert find_cycle(graph) == ["pkg.a", "pkg.b", "pkg.a"]
+
+
+def test_target_py_is_wiring_only() -> None:
+    """target.py stays SDK wiring; a run's state and rules belong in run.py (LoadRun)."""
+    target = PACKAGES["target_supabase"] / "target.py"
+    assert len(target.read_text().splitlines()) < 150
+    assert "self.owner" not in (PACKAGES["target_supabase"] / "sink.py").read_text()
