@@ -43,7 +43,10 @@ CASES: list[tuple[str, str, Call]] = [
      lambda api, ids: api.get(f"/contacts/{ids['linked_contact']}/companies", per_page=3)),
     ("/contacts/{contact_id}/notes", "get",
      lambda api, ids: api.get(f"/contacts/{ids['linked_contact']}/notes", page=2)),
+    ("/contacts/{contact_id}", "get",
+     lambda api, ids: api.get(f"/contacts/{ids['linked_contact']}")),
     ("/companies/scroll", "get", lambda api, ids: api.get("/companies/scroll")),
+    ("/companies/{company_id}", "get", lambda api, ids: api.get(f"/companies/{ids['company']}")),
     ("/tickets/search", "post",
      lambda api, ids: api.post("/tickets/search", {"query": EVERYTHING, **SEARCH_PAGE})),
     ("/tickets/{ticket_id}", "get", lambda api, ids: api.get(f"/tickets/{ids['ticket']}")),
@@ -60,6 +63,7 @@ ERRORS: list[tuple[str, str, str, Call]] = [
      lambda api, ids: api.get("/conversations/1")),
     ("/contacts/{contact_id}/tags", "get", "404",
      lambda api, ids: api.get("/contacts/0000/tags")),
+    ("/companies/{company_id}", "get", "404", lambda api, ids: api.get("/companies/0000")),
     ("/conversations/{conversation_id}", "get", "401",
      lambda api, ids: requests.get(f"{api.url}/conversations/1", timeout=10)),
 ]  # fmt: skip
@@ -83,6 +87,7 @@ def _ids(fake: FakeIntercom) -> dict[str, str]:
         "huge": max(counts, key=lambda cid: counts[cid]),
         "conversation": min(counts, key=lambda cid: abs(counts[cid] - 8)),
         "ticket": next(iter(truth.tickets)),
+        "company": next(iter(truth.companies)),
         "linked_contact": max(
             truth.contacts, key=lambda cid: truth.contacts[cid]["companies"]["total_count"]
         ),
