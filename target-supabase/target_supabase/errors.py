@@ -10,10 +10,10 @@ from singer_sdk.exceptions import (
 from singer_sdk.singerlib.exceptions import InvalidInputLine
 
 from target_supabase.batch_files import BatchFileError
-from target_supabase.connection import DatabaseError
-from target_supabase.ddl import SchemaEvolutionError
-from target_supabase.names import UnusableNameError
-from target_supabase.reserved import ReservedTableError
+from target_supabase.db.connection import DatabaseError
+from target_supabase.db.ddl import SchemaEvolutionError
+from target_supabase.tables.names import UnusableNameError
+from target_supabase.tables.reserved import ReservedTableError
 
 
 class TerminatedError(RuntimeError):

@@ -14,34 +14,34 @@ import copy
 import logging
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from psycopg2 import sql
 from singer_sdk.exceptions import RecordsWithoutSchemaException
 
-from target_supabase.catalog import ensure_table, table_exists
-from target_supabase.connection import Database, DatabaseError, scrub, secrets_of
-from target_supabase.ddl import (
+from target_supabase.db.catalog import ensure_table, table_exists
+from target_supabase.db.connection import Database, DatabaseError, scrub, secrets_of
+from target_supabase.db.ddl import (
     lock_schema_changes,
     missing_roles,
     preamble_statements,
     trigger_function_exists,
 )
-from target_supabase.loader import delete_children, insert_rejected
-from target_supabase.names import fit_identifier, table_name
+from target_supabase.db.loader import delete_children, insert_rejected
 from target_supabase.overwrite import OverwritePlan
 from target_supabase.replaced_sets import PendingReplacements
-from target_supabase.reserved import refuse_reserved
 from target_supabase.run_end import RunEnd
 from target_supabase.run_summary import summary_table
 from target_supabase.sdk_bridge import SinkRegistry
 from target_supabase.settings import LoadSettings
 from target_supabase.sink import SoftDeleteSink, TableSink, ValidatingSink
-from target_supabase.support_tables import support_table_specs
 from target_supabase.sync_log import SyncLog, state_json
-from target_supabase.table_spec import TableSpec
+from target_supabase.tables.names import fit_identifier, table_name
+from target_supabase.tables.reserved import refuse_reserved
+from target_supabase.tables.support_tables import support_table_specs
+from target_supabase.tables.table_spec import TableSpec
 from target_supabase.versions import Versions, parse_version
 
 REJECTION_LOG_LIMIT = 20
@@ -63,11 +63,13 @@ class LoadRun:
         sinks: SinkRegistry,
         logger: logging.Logger,
         metadata: dict[str, Any],
+        emit_state: Callable[[Any], None],
     ) -> None:
         self.settings = LoadSettings.from_config(config)
         self.db = Database(config)
         self.sinks = sinks
         self.logger = logger
+        self._emit_state = emit_state  # prints a STATE message (the target's _write_state_message)
         self._secrets = secrets_of(config)
         self._support_specs = support_table_specs(self.settings)
         prefix = self.settings.table_prefix
@@ -258,7 +260,7 @@ class LoadRun:
             return
         self.sync_log.checkpoint(state if state is not None else self._emitted_state)
         if state is not None and state != self._emitted_state:
-            write_state(state)
+            self._emit_state(state)
             self._emitted_state = state
 
     # --- drain order ---

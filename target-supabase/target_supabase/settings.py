@@ -9,7 +9,7 @@ from typing import Any
 from singer_sdk import typing as th
 from singer_sdk.exceptions import ConfigValidationError
 
-from target_supabase.names import DEFAULT_TABLE_NAMES
+from target_supabase.tables.names import DEFAULT_TABLE_NAMES
 
 LOAD_METHODS = ("upsert", "append-only", "overwrite")
 INVALID_RECORD_ACTIONS = ("reject", "fail")

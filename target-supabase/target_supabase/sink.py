@@ -9,11 +9,8 @@ import psycopg2.extensions
 from singer_sdk.exceptions import InvalidRecord, MissingKeyPropertiesError
 from singer_sdk.sinks import BatchSink
 
-from target_supabase.catalog import ensure_table, table_exists
-from target_supabase.encoding import JSON_NUL, NUL, RowEncoder, UnstorableValueError, dump_json
-from target_supabase.fresh_stack import on_fresh_stack
-from target_supabase.latest import LatestByKey
-from target_supabase.loader import (
+from target_supabase.db.catalog import ensure_table, table_exists
+from target_supabase.db.loader import (
     Batch,
     TableLoad,
     add_column,
@@ -22,10 +19,13 @@ from target_supabase.loader import (
     load_setting_aside,
     soft_delete,
 )
-from target_supabase.names import column_names, fit_identifier, table_name
+from target_supabase.db.refusals import load_isolating
+from target_supabase.encoding import JSON_NUL, NUL, RowEncoder, UnstorableValueError, dump_json
+from target_supabase.fresh_stack import on_fresh_stack
+from target_supabase.latest import LatestByKey
 from target_supabase.reader import NESTED_TOO_DEEP
-from target_supabase.refusals import load_isolating
-from target_supabase.table_spec import (
+from target_supabase.tables.names import column_names, fit_identifier, table_name
+from target_supabase.tables.table_spec import (
     DELETED_AT_COLUMN,
     VERSION_COLUMN,
     Column,

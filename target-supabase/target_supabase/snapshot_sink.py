@@ -15,10 +15,9 @@ from typing import Any
 from psycopg2 import sql
 from psycopg2.extras import execute_values
 
-from target_supabase.catalog import table_exists
-from target_supabase.loader import add_column
-from target_supabase.names import fit_identifier, support_table_name
-from target_supabase.reconcile import (
+from target_supabase.db.catalog import table_exists
+from target_supabase.db.loader import add_column
+from target_supabase.db.reconcile import (
     MERGED_INTO,
     Marked,
     Reconciliation,
@@ -26,8 +25,9 @@ from target_supabase.reconcile import (
     live_count,
     reconcile,
 )
+from target_supabase.db.sqltext import render
 from target_supabase.sink import SoftDeleteSink
-from target_supabase.sqltext import render
+from target_supabase.tables.names import fit_identifier, support_table_name
 
 
 class SnapshotSink(SoftDeleteSink):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Sequence
 from functools import partial
 from types import FrameType
 from typing import Any, ClassVar, cast
@@ -14,7 +13,7 @@ from singer_sdk.target_base import Target
 
 from target_supabase.batch_files import batch_records
 from target_supabase.config import env_config
-from target_supabase.connection import secrets_of, validation_without_secrets
+from target_supabase.db.connection import secrets_of, validation_without_secrets
 from target_supabase.errors import CLEAR_ERRORS, TerminatedError
 from target_supabase.log_safety import escape_controls_in_logs
 from target_supabase.reader import FastSingerReader, binary_input
@@ -43,8 +42,9 @@ class TargetSupabase(Target):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        metadata = {"target": self.name, "target_version": self.plugin_version}
-        self.run = LoadRun(dict(self.config), SinkRegistry(self), self.logger, metadata)
+        about = {"target": self.name, "target_version": self.plugin_version}
+        sinks, emit, config = SinkRegistry(self), self._write_state_message, dict(self.config)
+        self.run = LoadRun(config, sinks, self.logger, about, emit)
         self.plain_records = PlainRecords(self, super()._process_record_message)
 
     @property
@@ -145,5 +145,4 @@ class TargetSupabase(Target):
         return cast(type[ValidatingSink], partial(sink_class, run=self.run))
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    TargetSupabase.cli(argv)
+main = TargetSupabase.cli

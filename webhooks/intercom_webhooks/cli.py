@@ -44,9 +44,10 @@ def _tap_config(path: str) -> dict[str, Any]:
     INTERCOM_ACCESS_TOKEN."""
     if path != "ENV":
         return _config(path)
-    from tap_intercom.connection_check import env_config
+    from tap_intercom.config import env_config
+    from tap_intercom.tap import TapIntercom
 
-    config = env_config()
+    config = env_config(TapIntercom)
     if not config.get("access_token") and os.environ.get(TOKEN_VARIABLE):
         config["access_token"] = os.environ[TOKEN_VARIABLE]
     return config

@@ -16,13 +16,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from target_supabase.catalog import ensure_table
-from target_supabase.connection import Database
-from target_supabase.ddl import lock_schema_changes, preamble_statements, trigger_function_exists
+from target_supabase.db.catalog import ensure_table
+from target_supabase.db.connection import Database
+from target_supabase.db.ddl import lock_schema_changes, preamble_statements, trigger_function_exists
 from target_supabase.schema_sql import render_schema_sql
 from target_supabase.settings import LoadSettings
-from target_supabase.support_tables import table_specs
-from target_supabase.table_spec import StreamShape, TableSpec
+from target_supabase.tables.support_tables import table_specs
+from target_supabase.tables.table_spec import StreamShape, TableSpec
 
 CATALOG_HELP = "pass --catalog FILE (from `tap-intercom --discover`) or --tap PATH"
 # The Supabase CLI's layout: `supabase migration new <name>` writes

@@ -10,8 +10,8 @@ from pathlib import Path
 import psycopg2
 
 from target_supabase.config import load_config
-from target_supabase.connection import DatabaseError
-from target_supabase.ddl import SchemaEvolutionError
+from target_supabase.db.connection import DatabaseError
+from target_supabase.db.ddl import SchemaEvolutionError
 from target_supabase.ops import apply_schema, database, db_check, status
 from target_supabase.ops.results import print_report
 from target_supabase.target import TargetSupabase

@@ -15,7 +15,7 @@ import psycopg2
 import psycopg2.extensions
 from singer_sdk.exceptions import ConfigValidationError
 
-from target_supabase.background import Background
+from target_supabase.db.background import Background
 from target_supabase.secrets import ordered, scrub, spellings
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", ""}

@@ -12,12 +12,12 @@ from typing import Any
 
 from psycopg2 import sql
 
-from target_supabase.column_types import can_store, widening_using
-from target_supabase.names import fit_identifier
+from target_supabase.db.sqltext import quote_ident, render
 from target_supabase.settings import API_ROLES, LoadSettings
-from target_supabase.sqltext import quote_ident, render
-from target_supabase.support_tables import table_specs
-from target_supabase.table_spec import (
+from target_supabase.tables.column_types import can_store, widening_using
+from target_supabase.tables.names import fit_identifier
+from target_supabase.tables.support_tables import table_specs
+from target_supabase.tables.table_spec import (
     SYNCED_AT,
     SYNCED_AT_DEFAULT,
     Column,

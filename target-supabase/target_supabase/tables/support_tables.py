@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from target_supabase.names import support_table_name
 from target_supabase.settings import LoadSettings
-from target_supabase.table_spec import Column, StreamShape, TableSpec, stream_table_spec
+from target_supabase.tables.names import support_table_name
+from target_supabase.tables.table_spec import Column, StreamShape, TableSpec, stream_table_spec
 
 
 def table_specs(shapes: Sequence[StreamShape], settings: LoadSettings) -> list[TableSpec]:
