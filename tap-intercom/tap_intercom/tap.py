@@ -10,6 +10,7 @@ from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
 
 from tap_intercom.clock import SYSTEM_CLOCK, Clock
+from tap_intercom.config import env_config
 from tap_intercom.quiet_logs import quiet_sdk_boilerplate
 from tap_intercom.ratelimit import RateBudget
 from tap_intercom.runtime import Runtime, build_runtime, sync_marker, sync_type
@@ -70,9 +71,7 @@ class TapIntercom(Tap):
     def _env_var_config(self) -> dict[str, Any]:
         """TAP_INTERCOM_* variables (`--config ENV`), `number` settings included: the SDK
         leaves those as strings, e.g. TAP_INTERCOM_REQUEST_TIMEOUT=30."""
-        from tap_intercom.connection_check import env_config  # imports this module
-
-        return env_config()
+        return env_config(type(self))
 
     @override
     def discover_streams(self) -> list[Stream]:

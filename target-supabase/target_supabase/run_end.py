@@ -10,12 +10,12 @@ from target_supabase.sync_log import SyncMarker
 from target_supabase.versions import retire_old_rows
 
 if TYPE_CHECKING:
-    from target_supabase.target import TargetSupabase
+    from target_supabase.run import LoadRun
 
 
 class RunEnd:
-    def __init__(self, target: TargetSupabase, marker: SyncMarker, received_anything: bool) -> None:
-        self.target = target
+    def __init__(self, run: LoadRun, marker: SyncMarker, received_anything: bool) -> None:
+        self.run = run
         self.marker = marker
         # The tap finished: its last STATE says so, or (a tap without the marker) the input
         # ended after at least one message.
@@ -23,21 +23,21 @@ class RunEnd:
 
     def apply(self) -> None:
         self._publish_staged_tables()
-        if self.target.settings.load_method != "overwrite":
+        if self.run.settings.load_method != "overwrite":
             self._retire_old_versions()
 
     def _publish_staged_tables(self) -> None:
-        target, plan = self.target, self.target.overwrites
-        timeout = target.settings.statement_timeout_seconds
+        run, plan = self.run, self.run.overwrites
+        timeout = run.settings.statement_timeout_seconds
         for name, staged in list(plan.staged.items()):
             replace = plan.complete(staged.stream, self.marker)
-            with target.db.transaction(timeout, what=f"replacing the rows of {name}") as cur:
+            with run.db.transaction(timeout, what=f"replacing the rows of {name}") as cur:
                 rows = publish(cur, staged, replace)
             del plan.staged[name]
             if replace:
-                target.logger.info("Table %s replaced by this run's %d rows", name, rows)
+                run.logger.info("Table %s replaced by this run's %d rows", name, rows)
             else:
-                target.logger.warning(
+                run.logger.warning(
                     "load_method overwrite: stream %s did not arrive complete (%s), so table %s "
                     "was not replaced; its %d rows were merged by key",
                     staged.stream,
@@ -56,21 +56,21 @@ class RunEnd:
         return f"a {self.marker.sync_type} run reads part of the data"
 
     def _retire_old_versions(self) -> None:
-        target = self.target
-        if not self.run_complete or not target.versions.activated:
+        run = self.run
+        if not self.run_complete or not run.versions.activated:
             return
-        sinks = {sink.stream_name: sink for sink in target.table_sinks()}
-        hard = target.settings.hard_delete
-        timeout = target.settings.statement_timeout_seconds
-        for stream, version in target.versions.activated.items():
+        sinks = {sink.stream_name: sink for sink in run.table_sinks()}
+        hard = run.settings.hard_delete
+        timeout = run.settings.statement_timeout_seconds
+        for stream, version in run.versions.activated.items():
             sink = sinks.get(stream)
             if sink is None or stream in self.marker.skipped_streams:
                 # A stream the tap skipped may have stopped halfway: its rows stay.
                 continue
             what = f"retiring old versions of {sink.spec.name}"
-            with target.db.transaction(timeout, what=what) as cur:
+            with run.db.transaction(timeout, what=what) as cur:
                 rows = retire_old_rows(cur, sink.spec.ident, version, hard)
-            target.logger.info(
+            run.logger.info(
                 "Stream %s: %d rows not in version %s %s",
                 stream,
                 rows,

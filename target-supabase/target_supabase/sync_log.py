@@ -19,10 +19,10 @@ import psycopg2
 import simplejson
 from psycopg2 import sql
 
-from target_supabase.connection import Database
+from target_supabase.db.connection import Database
+from target_supabase.db.loader import visible_nuls
+from target_supabase.db.refusals import refuses_a_row
 from target_supabase.encoding import dump_json
-from target_supabase.loader import visible_nuls
-from target_supabase.refusals import refuses_a_row
 
 UNKNOWN_SYNC_TYPE = "unknown"
 STALE_RUN_MESSAGE = "interrupted: still running when a later run started (the target was killed)"

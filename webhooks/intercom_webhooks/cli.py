@@ -30,9 +30,10 @@ TOKEN_VARIABLE = "INTERCOM_ACCESS_TOKEN"
 def _config(path: str) -> dict[str, Any]:
     """A target config file, or `ENV`: the TARGET_SUPABASE_* variables (as under Meltano)."""
     if path == "ENV":
-        from target_supabase.ops.config import env_config
+        from target_supabase.config import env_config
+        from target_supabase.target import TargetSupabase
 
-        return env_config()
+        return env_config(TargetSupabase)
     with open(path, encoding="utf-8") as config_file:
         loaded: dict[str, Any] = json.load(config_file)
     return loaded
@@ -43,9 +44,10 @@ def _tap_config(path: str) -> dict[str, Any]:
     INTERCOM_ACCESS_TOKEN."""
     if path != "ENV":
         return _config(path)
-    from tap_intercom.connection_check import env_config
+    from tap_intercom.config import env_config
+    from tap_intercom.tap import TapIntercom
 
-    config = env_config()
+    config = env_config(TapIntercom)
     if not config.get("access_token") and os.environ.get(TOKEN_VARIABLE):
         config["access_token"] = os.environ[TOKEN_VARIABLE]
     return config

@@ -66,7 +66,7 @@ class _BatchTarget(TargetSupabase):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.sync_log.closes_stale_runs = False
+        self.run.sync_log.closes_stale_runs = False
 
     def _write_state_message(self, state: dict) -> None:
         return

@@ -14,14 +14,14 @@ from typing import Any
 
 import psycopg2.extensions
 from psycopg2 import pool, sql
-from target_supabase.catalog import ensure_table, table_exists
-from target_supabase.connection import Database, connection_params
-from target_supabase.ddl import preamble_statements, trigger_function_exists
-from target_supabase.loader import add_column
-from target_supabase.names import fit_identifier, support_table_name, table_name
+from target_supabase.db.catalog import ensure_table, table_exists
+from target_supabase.db.connection import Database, connection_params
+from target_supabase.db.ddl import preamble_statements, trigger_function_exists
+from target_supabase.db.loader import add_column
+from target_supabase.db.sqltext import render
 from target_supabase.settings import LoadSettings
-from target_supabase.sqltext import render
-from target_supabase.support_tables import support_table_specs
+from target_supabase.tables.names import fit_identifier, support_table_name, table_name
+from target_supabase.tables.support_tables import support_table_specs
 
 from intercom_webhooks.events import Event
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from target_supabase.overwrite import STAGE_PREFIX
-from target_supabase.table_spec import TableSpec
+from target_supabase.tables.table_spec import TableSpec
 
 
 class ReservedTableError(ValueError):
