@@ -145,4 +145,5 @@ class TargetSupabase(Target):
         return cast(type[ValidatingSink], partial(sink_class, run=self.run))
 
 
-main = TargetSupabase.cli
+def main() -> None:
+    TargetSupabase.cli()  # not read at import: that sets up logging twice (lines printed twice)
