@@ -14,6 +14,7 @@ from typing import Any
 
 import psycopg2
 from target.support import Finished, fetch, run_process, schema_message
+from target_supabase.sqltext import quote_ident
 
 STREAM = "items"
 TABLE = "intercom_items"
@@ -47,14 +48,14 @@ def run(
 
 
 def table_exists(url: str, table: str, schema: str = "public") -> bool:
-    found = fetch(url, "SELECT to_regclass(%s)", [f'"{schema}"."{table}"'])
+    found = fetch(url, "SELECT to_regclass(%s)", [f"{quote_ident(schema)}.{quote_ident(table)}"])
     return found[0][0] is not None
 
 
 def rows(url: str, columns: str = "id, name", table: str = TABLE) -> list[tuple[Any, ...]]:
     if not table_exists(url, table):
         return []
-    return fetch(url, f'SELECT {columns} FROM "{table}" ORDER BY 1')
+    return fetch(url, f"SELECT {columns} FROM {quote_ident(table)} ORDER BY 1")
 
 
 def rejected(url: str) -> list[tuple[str, Any, str]]:

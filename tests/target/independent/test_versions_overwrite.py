@@ -1,0 +1,172 @@
+"""ACTIVATE_VERSION (soft and hard deletion of rows the source no longer has) and the overwrite
+load method: a table is replaced only by a stream that arrived complete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .kit import STREAM, item, items_schema, last_log, ok, rejected, rows, run
+
+
+def activate(version: Any, stream: str = STREAM) -> dict[str, Any]:
+    return {"type": "ACTIVATE_VERSION", "stream": stream, "version": version}
+
+
+def versioned(version: int, *ids: int) -> list[dict[str, Any]]:
+    return [{**item(id=n, name=f"v{version}-{n}"), "version": version} for n in ids]
+
+
+def marker(kind: str, complete: bool, **extra: Any) -> dict[str, Any]:
+    sync = {"run_id": "r", "type": kind, "complete": complete, **extra}
+    return {"type": "STATE", "value": {"bookmarks": {}, "sync": sync}}
+
+
+def test_soft_delete_marks_rows_not_in_the_new_version(
+    target_config: dict[str, Any], tmp_path: Path
+) -> None:
+    url = target_config["database_url"]
+    ok(run(target_config, [items_schema(), activate(100), *versioned(100, 1, 2, 3)], tmp_path))
+    done = ok(run(target_config, [items_schema(), activate(200), *versioned(200, 1, 3)], tmp_path))
+    assert done.states == []
+    got = rows(url, "id, name, _sdc_table_version, _sdc_deleted_at IS NOT NULL")
+    assert got == [(1, "v200-1", 200, False), (2, "v100-2", 100, True), (3, "v200-3", 200, False)]
+    # The row comes back: no longer marked.
+    ok(run(target_config, [items_schema(), activate(300), *versioned(300, 1, 2, 3)], tmp_path))
+    assert rows(url, "id, _sdc_deleted_at IS NOT NULL") == [(1, False), (2, False), (3, False)]
+    assert rejected(url) == []
+
+
+def test_hard_delete_removes_rows_not_in_the_new_version(
+    target_config: dict[str, Any], tmp_path: Path
+) -> None:
+    config = {**target_config, "hard_delete": True}
+    ok(run(config, [items_schema(), activate(100), *versioned(100, 1, 2, 3)], tmp_path))
+    ok(run(config, [items_schema(), activate(200), *versioned(200, 2)], tmp_path))
+    assert rows(config["database_url"]) == [(2, "v200-2")]
+    assert last_log(config["database_url"])["status"] == "success"
+
+
+def test_records_without_version_after_activate_belong_to_it(
+    target_config: dict[str, Any], tmp_path: Path
+) -> None:
+    config = {**target_config, "hard_delete": True}
+    ok(run(config, [items_schema(), activate(1), item(id=1), item(id=2)], tmp_path))
+    ok(run(config, [items_schema(), activate(2), item(id=2, name="kept")], tmp_path))
+    assert rows(config["database_url"]) == [(2, "kept")]
+
+
+def test_interrupted_versioned_run_deletes_nothing(
+    target_config: dict[str, Any], tmp_path: Path
+) -> None:
+    config = {**target_config, "hard_delete": True}
+    url = config["database_url"]
+    ok(run(config, [items_schema(), activate(1), *versioned(1, 1, 2, 3)], tmp_path))
+    messages = [items_schema(), activate(2), *versioned(2, 1), marker("full", complete=False)]
+    done = ok(run(config, messages, tmp_path))
+    assert done.states == [messages[-1]["value"]]
+    assert rows(url, "id") == [(1,), (2,), (3,)]
+    assert last_log(url)["status"] == "incomplete"
+
+
+def test_skipped_versioned_stream_deletes_nothing(
+    target_config: dict[str, Any], tmp_path: Path
+) -> None:
+    config = {**target_config, "hard_delete": True}
+    url = config["database_url"]
+    ok(run(config, [items_schema(), activate(1), *versioned(1, 1, 2, 3)], tmp_path))
+    skipped = {STREAM: "Permission missing. Grant it."}
+    final = marker("full", complete=True, skipped_streams=skipped)
+    ok(run(config, [items_schema(), activate(2), *versioned(2, 1), final], tmp_path))
+    assert rows(url, "id") == [(1,), (2,), (3,)]
+    assert last_log(url)["status"] == "partial"
+
+
+def test_activate_version_for_an_unknown_stream_fails_clearly(
+    target_config: dict[str, Any], tmp_path: Path
+) -> None:
+    url = target_config["database_url"]
+    messages = [items_schema(), item(id=1), marker("full", False), activate(5, "ghosts")]
+    done = run(target_config, [*messages, marker("full", True)], tmp_path)
+    assert done.returncode == 1
+    assert "ghosts" in done.stderr and "Traceback" not in done.stderr
+    assert done.states == [messages[2]["value"]]
+    assert rows(url, "id") == [(1,)]
+    assert last_log(url)["status"] == "failed"
+
+
+def test_activate_version_that_is_not_an_integer_fails_clearly(
+    target_config: dict[str, Any], tmp_path: Path
+) -> None:
+    url = target_config["database_url"]
+    ok(run(target_config, [items_schema(), item(id=1)], tmp_path))
+    done = run(target_config, [items_schema(), activate("tomorrow"), item(id=2)], tmp_path)
+    assert done.returncode == 1
+    assert "tomorrow" in done.stderr and STREAM in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.states == []
+    assert rows(url, "id") == [(1,)]
+
+
+# --- overwrite ---
+
+
+def _seed_overwrite(config: dict[str, Any], tmp_path: Path) -> None:
+    final = marker("full", complete=True)
+    ok(run(config, [items_schema(), *[item(id=n, name="old") for n in (1, 2, 3)], final], tmp_path))
+    assert rows(config["database_url"], "id") == [(1,), (2,), (3,)]
+
+
+def test_overwrite_replaces_after_a_complete_full_run(
+    target_config: dict[str, Any], tmp_path: Path
+) -> None:
+    config = {**target_config, "load_method": "overwrite"}
+    _seed_overwrite(config, tmp_path)
+    final = marker("full", complete=True)
+    done = ok(run(config, [items_schema(), item(id=9, name="new"), final], tmp_path))
+    assert done.states == [final["value"]]
+    assert rows(config["database_url"]) == [(9, "new")]
+
+
+def test_overwrite_partial_runs_never_empty_the_table(
+    target_config: dict[str, Any], tmp_path: Path
+) -> None:
+    config = {**target_config, "load_method": "overwrite"}
+    url = config["database_url"]
+    _seed_overwrite(config, tmp_path)
+    for kind in ("date_range", "conversations", "incremental"):
+        final = marker(kind, complete=True)
+        done = ok(run(config, [items_schema(), item(id=4, name=kind), final], tmp_path))
+        assert done.states == [final["value"]]
+        assert rows(url, "id") == [(1,), (2,), (3,), (4,)], kind
+    # A full run that did not finish, and one that skipped the stream: merged, not replaced.
+    ok(run(config, [items_schema(), item(id=5), marker("full", complete=False)], tmp_path))
+    skipped = marker("full", complete=True, skipped_streams={STREAM: "Gone. Fix."})
+    ok(run(config, [items_schema(), item(id=6), skipped], tmp_path))
+    assert rows(url, "id") == [(n,) for n in range(1, 7)]
+
+
+def test_overwrite_holds_state_until_the_table_is_replaced(
+    target_config: dict[str, Any], tmp_path: Path
+) -> None:
+    config = {**target_config, "load_method": "overwrite"}
+    _seed_overwrite(config, tmp_path)
+    first = {"type": "STATE", "value": {"bookmarks": {STREAM: 1}}}
+    # The run dies after a STATE: that state must not be printed (its rows are only staged).
+    messages = [items_schema(), item(id=7), first, "{not json"]
+    done = run(config, messages, tmp_path)
+    assert done.returncode == 1
+    assert done.states == []
+    assert rows(config["database_url"], "id") == [(1,), (2,), (3,)]
+
+
+def test_overwrite_with_only_rejected_records_keeps_the_table(
+    target_config: dict[str, Any], tmp_path: Path
+) -> None:
+    config = {**target_config, "load_method": "overwrite"}
+    url = config["database_url"]
+    _seed_overwrite(config, tmp_path)
+    schema = items_schema(count={"type": ["integer", "null"]})
+    ok(run(config, [schema, item(id=8, count=2**70)], tmp_path))  # no marker: another tap
+    assert rows(url, "id") == [(1,), (2,), (3,)]
+    assert len(rejected(url)) == 1
