@@ -1,12 +1,12 @@
 """Regenerate the files derived from the plugins, so that they never drift from the code.
 
 From each plugin's `--about --format json`: the `settings` and `capabilities` of both plugins in
-meltano.yml, the settings tables in README.md (between `<!-- settings:start -->` and
+meltano.yml, the settings tables in docs/settings.md (between `<!-- settings:start -->` and
 `<!-- settings:end -->`) and `.env.example`. From `target-supabase-ops apply-schema --print-sql`
 with default settings: `schemas/supabase.sql`. From that SQL, the tap's catalog and
-docs/column_origins.yml: the tables and columns in README.md (between `<!-- tables:start -->` and
-`<!-- tables:end -->`). From the target's `TYPE_TABLE` (target_supabase/column_types.py): the type
-mapping in README.md and target-supabase/README.md (between `<!-- types:start -->` and
+docs/column_origins.yml: the tables and columns in docs/tables.md (between `<!-- tables:start -->`
+and `<!-- tables:end -->`). From the target's `TYPE_TABLE` (target_supabase/column_types.py): the
+type mapping in docs/tables.md and target-supabase/README.md (between `<!-- types:start -->` and
 `<!-- types:end -->`). From bench/RESULTS.md's summary (written by `bash bench/run.sh`): the
 measured numbers in README.md (between `<!-- bench:start -->` and `<!-- bench:end -->`).
 
@@ -151,7 +151,7 @@ def render_default(setting: Setting) -> str:
 
 def markdown_table(plugin: str, settings: Iterable[Setting]) -> str:
     lines = [
-        f"### {plugin}",
+        f"## {plugin}",
         "",
         "| setting | environment variable | type | default | description |",
         "| --- | --- | --- | --- | --- |",
@@ -171,7 +171,7 @@ def markdown_table(plugin: str, settings: Iterable[Setting]) -> str:
     return "\n".join(lines)
 
 
-def readme_section(all_settings: dict[str, list[Setting]]) -> str:
+def settings_section(all_settings: dict[str, list[Setting]]) -> str:
     intro = (
         "Generated from the plugins' config schemas by `scripts/generate_docs.py` (do not edit "
         "by hand). Set them in `meltano.yml`, with `meltano config set <plugin> <setting> "
@@ -218,14 +218,14 @@ def updated_meltano_yml(text: str, abouts: dict[str, dict[str, Any]]) -> str:
     return str(yaml.safe_dump(project, sort_keys=False, width=100, allow_unicode=True))
 
 
-def updated_readme(text: str, section: str, markers: tuple[str, str]) -> str:
+def updated_section(text: str, section: str, markers: tuple[str, str]) -> str:
     start, end = markers
     head, rest = text.split(start, 1)
     _, tail = rest.split(end, 1)
     return f"{head}{start}\n{section}\n{end}{tail}"
 
 
-# ---- README: tables and columns ----
+# ---- docs/tables.md: tables and columns ----
 
 CREATE_TABLE = re.compile(r'^CREATE TABLE IF NOT EXISTS "[^"]+"\."([^"]+)" \((.*)\);$', re.M)
 CREATE_INDEX = re.compile(
@@ -443,7 +443,7 @@ def tables_section(
         "(`schemas/supabase.sql`) and `docs/column_origins.yml` (do not edit by hand). "
         f"Default settings: schema `{defaults['schema']}`, prefix `{defaults['table_prefix']}`. "
         "Ids are text, except the assignee ids, which Intercom sends as numbers (`bigint`); "
-        "Intercom's Unix timestamps become `timestamptz` (see [Error handling](#error-handling) "
+        "Intercom's Unix timestamps become `timestamptz` (see [error handling](error-handling.md) "
         "for values in milliseconds or out of range); nested objects and lists are `jsonb` as "
         "Intercom sends them, except lists of strings (`text[]`)."
     )
@@ -463,7 +463,7 @@ def tables_section(
     ).rstrip()
 
 
-# ---- README: the type mapping ----
+# ---- docs/tables.md: the type mapping ----
 
 
 def describe_json_type(kind: str, detail: str | None) -> str:
@@ -493,8 +493,8 @@ def bench_section() -> str:
         return "bench/RESULTS.md has no summary: run `bash bench/run.sh` again."
     summary = text.split(start, 1)[1].split(end, 1)[0].strip()
     return (
-        "Copied from [bench/RESULTS.md](bench/RESULTS.md) by `scripts/generate_docs.py`; the "
-        "goals are issue 7's.\n\n" + summary
+        "Copied from [bench/RESULTS.md](bench/RESULTS.md) by `scripts/generate_docs.py`; "
+        "[bench/README.md](bench/README.md) says how each number is measured.\n\n" + summary
     )
 
 
@@ -507,15 +507,18 @@ def expected_files() -> dict[Path, str]:
         json.loads(catalog_text), ddl, abouts["target-supabase"], origins(COLUMN_ORIGINS)
     )
     meltano_yml, readme = REPO_ROOT / "meltano.yml", REPO_ROOT / "README.md"
+    settings_md, tables_md = REPO_ROOT / "docs" / "settings.md", REPO_ROOT / "docs" / "tables.md"
     target_readme = REPO_ROOT / "target-supabase" / "README.md"
     types = types_section()
-    readme_text = updated_readme(readme.read_text(), readme_section(all_settings), SETTINGS_MARKERS)
-    readme_text = updated_readme(readme_text, tables, TABLES_MARKERS)
-    readme_text = updated_readme(readme_text, bench_section(), BENCH_MARKERS)
+    tables_text = updated_section(tables_md.read_text(), tables, TABLES_MARKERS)
     return {
         meltano_yml: updated_meltano_yml(meltano_yml.read_text(), abouts),
-        readme: updated_readme(readme_text, types, TYPES_MARKERS),
-        target_readme: updated_readme(target_readme.read_text(), types, TYPES_MARKERS),
+        readme: updated_section(readme.read_text(), bench_section(), BENCH_MARKERS),
+        settings_md: updated_section(
+            settings_md.read_text(), settings_section(all_settings), SETTINGS_MARKERS
+        ),
+        tables_md: updated_section(tables_text, types, TYPES_MARKERS),
+        target_readme: updated_section(target_readme.read_text(), types, TYPES_MARKERS),
         REPO_ROOT / ".env.example": env_example(all_settings),
         REPO_ROOT / "schemas" / "supabase.sql": ddl,
     }

@@ -47,7 +47,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     add("--latency-ms", type=int, default=d.latency_ms)
     add("--fast-limit-per-minute", type=int, default=d.fast_limit_per_minute)
     add("--paced-limit-per-minute", type=int, default=d.paced_limit_per_minute)
-    add("--issue-sizes", action="store_true", help="issue 7's sizes (much longer run)")
+    add("--issue-sizes", action="store_true", help="the full sizes (much longer run)")
     add("--no-peers", action="store_true", help="only our tap and target and the psql limit")
     add("--work-dir", type=Path, default=DEFAULT_WORK_DIR)
     add("--results", type=Path, default=BENCH_DIR / "RESULTS.md")
@@ -252,7 +252,7 @@ def standard_notes(settings: Settings, tools: Tools) -> list[str]:
         "from wait4: the largest resident set it or a process it waited for reached).",
         "The psql limit times one `psql -f` doing, per table in one transaction, `\\copy` of "
         "prepared COPY files into a temporary table and `INSERT ... ON CONFLICT DO UPDATE`; "
-        "preparing the files from the Singer file is not timed. Its tables have the issue 4 "
+        "preparing the files from the Singer file is not timed. Its tables have the target's "
         "column types, the primary key and the same secondary indexes as the target.",
         "target-postgres 'fastest' = its defaults plus use_copy, add_record_metadata false, "
         "activate_version false (it requires record metadata) and validate_records false.",

@@ -1,12 +1,12 @@
 """HTTP access to Intercom: one keep-alive session, one rate budget, retries, error classification.
 
 Every request carries `Authorization`, `Accept: application/json` and a pinned `Intercom-Version`
-(fact sheet §1). Errors are classified once, here: 401/403 fail at once, 404 is reported to the
-caller, 429 waits for the rate-limit reset, 5xx/timeouts/connection errors/invalid JSON are retried
-with capped, jittered exponential backoff (retry.py) for up to `outage_retry_minutes`, honouring
-Retry-After, and the final error names endpoint, status and Intercom's request_id. An outage is
-announced once (availability.py). The access token is only ever in the session headers: never in
-a URL, log line or message.
+(docs/intercom-api.md#authentication-regions-and-versions). Errors are classified once, here:
+401/403 fail at once, 404 is reported to the caller, 429 waits for the rate-limit reset,
+5xx/timeouts/connection errors/invalid JSON are retried with capped, jittered exponential backoff
+(retry.py) for up to `outage_retry_minutes`, honouring Retry-After, and the final error names
+endpoint, status and Intercom's request_id. An outage is announced once (availability.py). The
+access token is only ever in the session headers: never in a URL, log line or message.
 """
 
 from __future__ import annotations
@@ -298,7 +298,8 @@ def _request_id(response: requests.Response) -> str | None:
 
 
 def _error_message(response: requests.Response) -> str:
-    """Intercom's error codes and messages (schema `error`, fact sheet §6)."""
+    """Intercom's error codes and messages (schema `error`, spec 2.16 L31183;
+    docs/intercom-api.md#errors-and-permissions)."""
     errors = _error_body(response).get("errors") or []
     described = [
         f"{error.get('code', '?')}: {error.get('message', '')}"

@@ -181,7 +181,8 @@ def unreachable_message(config: Mapping[str, Any], error: requests.RequestExcept
 
 
 def explain_error_response(config: Mapping[str, Any], response: requests.Response) -> CheckResult:
-    """Intercom's `error.list` body (fact sheet §6) turned into what to do about it."""
+    """Intercom's `error.list` body (docs/intercom-api.md#errors-and-permissions) turned into
+    what to do about it."""
     code, message, request_id = parse_error_body(response)
     seen = f"HTTP {response.status_code} {code or ''} {message or ''}".strip()
     if request_id:
@@ -233,8 +234,8 @@ def check_region(config: Mapping[str, Any], me: Mapping[str, Any]) -> CheckResul
             "intercom region", f"Intercom did not say the workspace's region ({configured})"
         )
     if actual != configured:
-        # api.intercom.io routes to the right region itself (fact sheet §1), but data then
-        # travels through the US host: say so and how to fix it.
+        # api.intercom.io routes to the right region itself, but data then travels through the US
+        # host (docs/intercom-api.md#authentication-regions-and-versions): say so and how to fix it.
         fix = f"set region to {actual!r}" if actual in REGION_URLS else "check the region setting"
         message = f"the workspace is hosted in {actual.upper()} but region is {configured!r}: {fix}"
         return warn("intercom region", message)
@@ -242,7 +243,8 @@ def check_region(config: Mapping[str, Any], me: Mapping[str, Any]) -> CheckResul
 
 
 def check_rate_limit(config: Mapping[str, Any], headers: Mapping[str, str]) -> CheckResult:
-    """Headroom in the current 10-second window (X-RateLimit-* headers, fact sheet §6)."""
+    """Headroom in the current 10-second window (X-RateLimit-* headers:
+    docs/intercom-api.md#rate-limits)."""
     try:
         limit = int(headers["X-RateLimit-Limit"])
         remaining = int(headers["X-RateLimit-Remaining"])

@@ -1,10 +1,11 @@
 """One request budget per process, shared by every worker thread.
 
-Intercom reports its budget on every response (fact sheet §6): `X-RateLimit-Remaining` requests are
-left in the current window, which resets at `X-RateLimit-Reset` (Unix seconds; windows are 10 s).
-The budget spends what the server reported, minus requests still in flight, and waits for the reset
-once it is used up, so the limit is approached but not hit. A 429 empties the budget until the
-reset. `max_requests_per_minute` optionally spaces requests evenly below a user-chosen rate.
+Intercom reports its budget on every response (docs/intercom-api.md#rate-limits):
+`X-RateLimit-Remaining` requests are left in the current window, which resets at `X-RateLimit-Reset`
+(Unix seconds; windows are 10 s). The budget spends what the server reported, minus requests still
+in flight, and waits for the reset once it is used up, so the limit is approached but not hit. A 429
+empties the budget until the reset. `max_requests_per_minute` optionally spaces requests evenly
+below a user-chosen rate.
 """
 
 from __future__ import annotations

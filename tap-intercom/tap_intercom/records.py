@@ -1,10 +1,10 @@
 """Intercom objects -> records shaped by the stream's schema (schemas/<stream>.json).
 
-Conventions (issue 3): Intercom's `id` becomes `<entity>_id`; nested `source.*`/`author.*` become
+Conventions: Intercom's `id` becomes `<entity>_id`; nested `source.*`/`author.*` become
 `source_*`/`author_*`; top-level timestamps become ISO-8601 UTC strings (nested objects are kept as
 Intercom sends them); ids are text; everything else keeps its shape. A timestamp in milliseconds or
 microseconds is converted, an implausible one becomes null; either is warned about once per field
-and the record is kept (issue 12).
+and the record is kept (docs/intercom-api.md#timestamps).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Paging through Intercom's search endpoints (`POST /<model>/search`).
 
-Search bodies carry `pagination: {per_page, starting_after}` (not query parameters: fact sheet
-§2) and an explicit `sort` (undocumented for conversations but accepted: Intercom-OpenAPI #114).
+Search bodies carry `pagination: {per_page, starting_after}` (not query parameters:
+docs/intercom-api.md#pagination) and an explicit `sort` (undocumented for conversations but
+accepted: intercom/Intercom-OpenAPI#114).
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ class SearchPage:
 
 
 def at_least(field: str, value: int) -> Filter:
-    """`field >= value`: whether `>` is strict is ambiguous in the docs (fact sheet §13)."""
+    """`field >= value`: whether `>` is strict is ambiguous in the docs
+    (docs/intercom-api.md#search-precision)."""
     return {
         "operator": "OR",
         "value": [
@@ -70,11 +72,11 @@ def keyset_pages(
 ) -> Iterator[SearchPage]:
     """Every record updated within the window, sorted by updated_at, each id once.
 
-    For second-precise searches (conversations, tickets: fact sheet §4). Each page is a fresh
-    query from the last page's highest updated_at (inclusive), so Intercom's stateless cursor
-    ("if items are updated between 2 paginated queries, this can lead to duplicate or missed
-    records", pagination docs) is only used to step through a single second holding more than a
-    page of records. Records of that boundary second already seen are dropped.
+    For second-precise searches (conversations, tickets: docs/intercom-api.md#search-precision).
+    Each page is a fresh query from the last page's highest updated_at (inclusive), so Intercom's
+    stateless cursor ("if items are updated between 2 paginated queries, this can lead to duplicate
+    or missed records", pagination docs) is only used to step through a single second holding more
+    than a page of records. Records of that boundary second already seen are dropped.
     """
     lower, cursor = window.lower, None
     seen_at_lower: set[str] = set()

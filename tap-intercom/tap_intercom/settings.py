@@ -14,7 +14,8 @@ from tap_intercom.skips import ON_STREAM_UNAVAILABLE, SKIP
 from tap_intercom.timestamps import epoch
 
 API_VERSIONS = ["2.14", "2.15", "2.16"]
-MAX_PAGE_SIZE = 150  # "the max amount for any API is 150" (pagination docs, fact sheet §2)
+# "the max amount for any API is 150" (pagination docs: docs/intercom-api.md#pagination)
+MAX_PAGE_SIZE = 150
 SEARCH_DELAY_MINUTES = 10
 
 CONFIG_SCHEMA = th.PropertiesList(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-# (JSON Schema type, format or array item type) → PostgreSQL type. Mirrored in the README.
+# (JSON Schema type, format or array item type) → PostgreSQL type. Mirrored in docs/tables.md.
 TYPE_TABLE: dict[tuple[str, str | None], str] = {
     ("string", None): "text",
     ("string", "date-time"): "timestamptz",

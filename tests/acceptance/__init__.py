@@ -1,1 +1,1 @@
-"""Acceptance suite for issue 12: the tap against an independent fake of the real Intercom."""
+"""Acceptance suite: the tap against an independent fake of the real Intercom."""

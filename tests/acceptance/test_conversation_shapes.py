@@ -1,4 +1,4 @@
-"""Issue 12 items 1 and 2: teammates under `admins`, part counts that include the source message.
+"""Teammates under `admins`, part counts that include the source message.
 
 Each test reads what a user would see of one full run against the real-shaped fake (conftest.py).
 """

@@ -1,4 +1,4 @@
-"""Issue 12 item 7: every field Intercom sends for a contact lands in a column, or is reported; a
+"""Every field Intercom sends for a contact lands in a column, or is reported; a
 contact's notes beyond the first page are fetched.
 
 The contact fields are those of the spec 2.16 example contact (L8060-8150), plus `sms_consent`,

@@ -1,4 +1,4 @@
-"""Issue 12 item 3: a token without one permission gets 401 `token_unauthorized` on that endpoint
+"""A token without one permission gets 401 `token_unauthorized` on that endpoint
 only (intercom/intercom-php#189, intercom/intercom-ruby#364, airbytehq/airbyte#64110). The stream
 is skipped with one warning naming the permission; every other stream completes."""
 

@@ -1,4 +1,4 @@
-"""Issue 12 item 9: an incremental run when nothing changed asks Intercom for little.
+"""An incremental run when nothing changed asks Intercom for little.
 
 The workspace holds 130 deleted conversations (three pages of 60, the maximum: spec 2.16
 L13536-13542) and contacts spread over several days. A quiet run after a full one reads each

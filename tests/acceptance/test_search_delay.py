@@ -1,4 +1,4 @@
-"""Issue 12 item 8: Intercom's search is eventually consistent ("This delay can take a few
+"""Intercom's search is eventually consistent ("This delay can take a few
 minutes", spec 2.16 L8732-8734), and not in updated_at order. A change the search does not show
 yet, or one made while a run is going on, is read by a later run: never lost.
 

@@ -1,4 +1,4 @@
-"""Issue 12 item 6: timestamps in milliseconds, microseconds or out of any sane range never crash a
+"""Timestamps in milliseconds, microseconds or out of any sane range never crash a
 stream: the record is kept, the value is read in its unit or stored as null, one warning a field.
 
 Milliseconds come from client-supplied values (singer-io/tap-intercom PRs #10 and #12); the fake

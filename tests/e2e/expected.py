@@ -1,9 +1,9 @@
 """The rows the Supabase tables must hold, built from the fake's ground truth.
 
-Deliberately independent of the tap's transform code: the mapping below is written from the issue's
-column list (`<entity>_id`, flattened `source_*`, ISO timestamps, tag names as an array), so a
-mistake in the tap's transform shows up as a difference instead of being copied into the test.
-Only the columns that matter for "nothing lost, nothing stale" are compared.
+Deliberately independent of the tap's transform code: the mapping below is written from the
+documented columns (docs/tables.md: `<entity>_id`, flattened `source_*`, ISO timestamps, tag names
+as an array), so a mistake in the tap's transform shows up as a difference instead of being copied
+into the test. Only the columns that matter for "nothing lost, nothing stale" are compared.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 # Intercom's GET /conversations/{id} returns at most the 500 most recent parts
-# (fact sheet §3 "GET /conversations/{conversation_id}"; spec conversation_parts description).
+# (spec 2.16 L10994 and the conversation_parts description:
+# docs/intercom-api.md#conversations-and-their-parts).
 PART_LIMIT = 500
 
 Key = tuple[Any, ...]
@@ -53,7 +54,7 @@ def ts(value: int | None) -> datetime | None:
 
 
 def text(value: str | None) -> str | None:
-    """PostgreSQL rejects NUL in text; the target strips it and changes nothing else (issue 4)."""
+    """PostgreSQL rejects NUL in text; the target strips it and changes nothing else."""
     return None if value is None else value.replace("\x00", "")
 
 
@@ -78,7 +79,8 @@ MARKED = _Marked()
 
 
 def removed_contacts(truth: Any) -> dict[Key, Row]:
-    """Contacts that left Intercom: their rows stay, marked (issue 17), if a run saw them."""
+    """Contacts that left Intercom: their rows stay, marked (docs/deletions.md), if a run saw
+    them."""
     removed: dict[Key, Row] = {
         (cid,): {"deleted_at": MARKED}
         for cid in [*truth.deleted_contacts, *truth.archived_contacts]
@@ -113,8 +115,8 @@ def expected_tables(truth: Any) -> list[TableExpectation]:
 
 def conversations_table(live: Mapping[str, Row], deleted: Mapping[str, int]) -> TableExpectation:
     rows = {(cid,): conversation_row(conv) for cid, conv in live.items()}
-    # A conversation deleted in Intercom stays in the table, marked (issue 4, "Deleted
-    # conversations"); it can only be there if an earlier run saw it alive.
+    # A conversation deleted in Intercom stays in the table, marked (docs/deletions.md); it can only
+    # be there if an earlier run saw it alive.
     optional = {(cid,): {"deleted_at": ts(at)} for cid, at in deleted.items()}
     return TableExpectation("intercom_conversations", ("conversation_id",), rows, optional)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from e2e.checkpoints import singer_messages
 
-# Sync log count columns and the stream each one counts (issue 4, "State and the sync log").
+# Sync log count columns and the stream each one counts (docs/tables.md, `intercom_sync_logs`).
 COUNT_COLUMNS = {
     "conversations_synced": "conversations",
     "messages_synced": "conversation_parts",

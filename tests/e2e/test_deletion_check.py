@@ -1,4 +1,4 @@
-"""Issue 17: contacts and companies that Intercom no longer has end up marked in Supabase by the
+"""Contacts and companies that Intercom no longer has end up marked in Supabase by the
 deletion check (complete id snapshots), never from an incomplete listing, as often as
 `deletion_check_interval_hours` says, with the count in the sync log."""
 

@@ -1,4 +1,4 @@
-"""Issue 12's "done when": a run against a fake that misbehaves as the real Intercom does.
+"""A run against a fake that misbehaves as the real Intercom does.
 
 Tickets are denied to the token (401 token_unauthorized: airbytehq/airbyte#64110), Intercom is
 down for 45 seconds in the middle of conversations (every request 502/503/504:

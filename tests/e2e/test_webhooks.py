@@ -1,4 +1,4 @@
-"""Issue 17, webhooks: mutation in the fake → signed notification → receiver → rows."""
+"""Webhooks: mutation in the fake → signed notification → receiver → rows."""
 
 from __future__ import annotations
 

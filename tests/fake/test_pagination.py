@@ -1,4 +1,4 @@
-"""The four pagination models, as documented (fact sheet §2)."""
+"""The four pagination models, as documented (docs/intercom-api.md#pagination)."""
 
 from __future__ import annotations
 

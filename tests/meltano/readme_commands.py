@@ -1,4 +1,4 @@
-"""The Meltano commands the README shows, as a user would type them.
+"""The Meltano commands the README and docs/ show, as a user would type them.
 
 Commands are read from inline code and code blocks. A command is the `meltano` word (or a path
 ending in `/meltano`) with the `VAR=value` words right before it and its arguments up to a shell
@@ -58,10 +58,11 @@ def commands_in(snippet: str) -> list[Command]:
     return found
 
 
-def readme_commands(path: Path) -> list[Command]:
-    """Each distinct command, in the order the file shows them."""
+def readme_commands(*paths: Path) -> list[Command]:
+    """Each distinct command, in the order the files show them."""
     seen: dict[Command, None] = {}
-    for snippet in snippets(path.read_text()):
-        for command in commands_in(snippet):
-            seen.setdefault(command, None)
+    for path in paths:
+        for snippet in snippets(path.read_text()):
+            for command in commands_in(snippet):
+                seen.setdefault(command, None)
     return list(seen)

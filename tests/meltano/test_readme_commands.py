@@ -1,5 +1,6 @@
-"""Every Meltano command the README shows runs, as shown, with the pinned Meltano: against the
-fake Intercom and a real PostgreSQL, with the variables the README tells users to set."""
+"""Every Meltano command the README and the pages of docs/ show runs, as shown, with the pinned
+Meltano: against the fake Intercom and a real PostgreSQL, with the variables the README tells
+users to set."""
 
 from __future__ import annotations
 
@@ -16,15 +17,15 @@ from meltano.readme_commands import Command, readme_commands
 
 pytestmark = pytest.mark.slow  # one Meltano run per command (about a minute in all)
 
-README = REPO_ROOT / "README.md"
+DOCUMENTS = [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs").glob("*.md"))]
 # Shown in the prose, not as something to run.
 MENTIONS = {
     "meltano": "names the program",
-    "meltano --environment=demo": "names the flag",
     "meltano run": "names the command",
     "meltano run --force ...": "a flag to add to a run",
     "meltano select": "names the command",
     "meltano config set <plugin> <setting> <value>": "the syntax, with placeholders",
+    "meltano invoke target-supabase:webhooks": "names the server docs/webhooks.md starts",
 }
 # Run, exactly as shown, by another test or by the script it names.
 RUN_ELSEWHERE = {
@@ -39,13 +40,13 @@ RUN_ELSEWHERE = {
 
 
 def runnable() -> list[Command]:
-    return [c for c in readme_commands(README) if str(c) not in MENTIONS | RUN_ELSEWHERE]
+    return [c for c in readme_commands(*DOCUMENTS) if str(c) not in MENTIONS | RUN_ELSEWHERE]
 
 
 def test_the_readme_shows_the_commands_this_test_knows() -> None:
-    shown = {str(command) for command in readme_commands(README)}
+    shown = {str(command) for command in readme_commands(*DOCUMENTS)}
 
-    assert set(MENTIONS) | set(RUN_ELSEWHERE) <= shown, "a listed command left the README"
+    assert set(MENTIONS) | set(RUN_ELSEWHERE) <= shown, "a listed command left the README and docs/"
     assert len(runnable()) >= 10
 
 

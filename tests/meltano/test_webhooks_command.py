@@ -1,4 +1,4 @@
-"""The README's webhook receiver command, run as shown, answers a signed ping, refuses a forgery.
+"""docs/webhooks.md's receiver command, run as shown, answers a signed ping, refuses a forgery.
 
 `meltano --environment=prod invoke target-supabase:webhooks` serves until stopped, so it is run
 here in the background rather than by tests/meltano/test_readme_commands.py.

@@ -48,7 +48,7 @@ def test_the_check_lists_what_the_token_can_read(tmp_path: Path, fake: FakeInter
     assert "[WARN] intercom permissions: the token may not read tickets" in output
     assert "grant “Read tickets” in the Developer Hub" in output
     rows = table(output)
-    assert len(rows) == 14, output  # the 12 tables and the two id snapshots (issue 17)
+    assert len(rows) == 14, output  # the 12 tables and the deletion check's two id snapshots
     assert rows["tickets"] == ("POST /tickets/search", "missing permission: grant “Read tickets”")
     assert {access for stream, (_, access) in rows.items() if stream != "tickets"} == {"ok"}
     # Each endpoint once; the companies scroll is never opened (one per workspace, held a

@@ -1,4 +1,4 @@
-"""The type mapping, case by case (mirrored by the README's table), and its round trip."""
+"""The type mapping, case by case (mirrored by the table of docs/tables.md), and its round trip."""
 
 from __future__ import annotations
 

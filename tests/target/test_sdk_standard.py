@@ -119,7 +119,7 @@ class TestStandard(StandardTests):
 
     def test_target_record_missing_key_property(self, config, resource, runner) -> None:
         # The SDK expects MissingKeyPropertiesError: so it is with `on_invalid_record: fail`.
-        # With `reject`, the default, the record is set aside and the run goes on (issue 13).
+        # With `reject`, the default, the record is set aside and the run goes on.
         fail = TargetTestRunner(
             target_class=TargetSupabase,
             config={"database_url": resource, "on_invalid_record": "fail"},

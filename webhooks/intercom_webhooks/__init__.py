@@ -1,1 +1,1 @@
-"""Receiver for Intercom webhooks (issue 17): see README, "Webhooks"."""
+"""Receiver for Intercom webhooks: see docs/webhooks.md."""

@@ -1,7 +1,7 @@
 """`intercom-webhooks --config target.json`: the receiver, on 127.0.0.1:8787 unless told otherwise.
 
 The client secret comes from the environment (INTERCOM_CLIENT_SECRET), never from a file that
-might be committed or a command line that `ps` shows. Put it behind HTTPS (README, "Webhooks").
+might be committed or a command line that `ps` shows. Put it behind HTTPS (docs/webhooks.md).
 """
 
 from __future__ import annotations

@@ -37,7 +37,8 @@ def list_conversations(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
 
 def search_conversations(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
     # Only the body's `pagination` counts: a starting_after in the query string is ignored and
-    # page 1 comes back (pagination docs; Intercom community thread cited in the fact sheet §2).
+    # page 1 comes back (pagination docs; an Intercom community thread:
+    # docs/intercom-api.md#pagination).
     body = req.body if isinstance(req.body, dict) else {}
     search = SearchContext(ctx.ws, "conversation", req.version)
     matches_query = compile_query(body.get("query"), search)

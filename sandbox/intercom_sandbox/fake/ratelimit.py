@@ -1,7 +1,7 @@
 """Rate limiting in 10-second windows with Intercom's X-RateLimit-* headers.
 
 "we evenly distribute this into 10 second windows"; X-RateLimit-Reset is a UNIX timestamp
-(rate-limiting docs, fact sheet §6).
+(Intercom's rate-limiting docs: docs/intercom-api.md#rate-limits).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Conversations with their parts and tags, fetched in parallel, written in a safe order.
 
 `POST /conversations/search` lists what changed in the run's window, page by page;
-`GET /conversations/{id}` (the only place parts come from, fact sheet §3) is fetched for every
+`GET /conversations/{id}` (the only place parts come from,
+docs/intercom-api.md#conversations-and-their-parts) is fetched for every
 conversation on a page by a pool of workers; records are written from this thread only: the
 conversation, then its parts and tags, and STATE once a whole page is written.
 """

@@ -1,7 +1,7 @@
 """The id snapshot streams (tap_intercom/snapshots.py): contacts listed by id, companies from the
 companies stream's own scroll.
 
-Cost of one check, documented in the README: contacts, ceil(contacts / 150) requests to
+Cost of one check, documented in docs/deletions.md: contacts, ceil(contacts / 150) requests to
 `GET /contacts` (150 is the most a list page holds: spec 2.16 L8925, Intercom-OpenAPI PR #639);
 companies, none beyond the scroll the companies stream reads anyway (one scroll per workspace at a
 time, spec L6854, so a second scroll would wait a minute for the first to expire).

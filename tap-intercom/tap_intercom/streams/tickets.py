@@ -1,4 +1,6 @@
-"""Tickets, from `POST /tickets/search` (second-precise, like conversations: fact sheet §4).
+"""Tickets, from `POST /tickets/search`: second-precise, like conversations.
+
+See docs/intercom-api.md#search-precision.
 
 Search results carry `ticket_parts` in Intercom's example; when they do not, the ticket is fetched
 with `GET /tickets/{id}` (parts included, at most 500), in parallel.

@@ -30,7 +30,7 @@ class WholeStream(IntercomStream):
 
 
 class ListStream(WholeStream):
-    """One unpaginated `GET` whose list sits under `list_key` (fact sheet §2, "None")."""
+    """One unpaginated `GET` whose list sits under `list_key` (docs/intercom-api.md#pagination)."""
 
     path: str
     list_key: str

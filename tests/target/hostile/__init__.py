@@ -1,1 +1,1 @@
-"""Hostile-input cases for the target (issue 13), one module per kind of input."""
+"""Hostile-input cases for the target, one module per kind of input."""

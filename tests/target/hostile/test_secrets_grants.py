@@ -40,7 +40,7 @@ from target.support import (
 )
 
 BIN = Path(sys.executable).parent
-README = Path(__file__).resolve().parents[3] / "README.md"
+SECURITY_PAGE = Path(__file__).resolve().parents[3] / "docs" / "security.md"
 SQL_BLOCK = re.compile(r"^```sql\n(.*?)^```", re.MULTILINE | re.DOTALL)
 TEAMS = schema_message("teams", {"team_id": {"type": "string"}}, keys=["team_id"])
 ONE_TEAM = [TEAMS, record("teams", team_id="1"), state({"bookmarks": {"teams": 1}})]
@@ -375,8 +375,8 @@ def test_the_readme_sql_brings_older_tables_in_line(database_url, tmp_path) -> N
     with contextlib.closing(psycopg2.connect(database_url)) as conn, conn.cursor() as cur:
         cur.execute("CREATE TABLE intercom_older (id text PRIMARY KEY)")
         conn.commit()
-    security = README.read_text().split("## Security\n", 1)[1].split("\n## ", 1)[0]
-    [fix] = [block for block in SQL_BLOCK.findall(security) if "REVOKE ALL" in block]
+    blocks = SQL_BLOCK.findall(SECURITY_PAGE.read_text())
+    [fix] = [block for block in blocks if "REVOKE ALL" in block]
     with contextlib.closing(psycopg2.connect(database_url)) as conn, conn.cursor() as cur:
         cur.execute(fix)
         conn.commit()

@@ -1,4 +1,4 @@
-"""Hostile values (issue 13): a record PostgreSQL would refuse is set aside, the rest loads.
+"""Hostile values: a record PostgreSQL would refuse is set aside, the rest loads.
 
 Each case runs `target-supabase` as a process on Singer lines, against the real PostgreSQL, and
 checks what a user sees: the exit status, the state lines printed, the rows in the table, the
