@@ -67,9 +67,19 @@ class RunEnd:
             if sink is None or stream in self.marker.skipped_streams:
                 # A stream the tap skipped may have stopped halfway: its rows stay.
                 continue
+            kept = target.versions.kept_keys.get(stream, set())
+            if stream in target.versions.unknown_rejections or (kept and not sink.spec.primary_key):
+                target.logger.warning(
+                    "Stream %s: a record set aside this run cannot be matched to its row, so "
+                    "rows not in version %s are not retired this run",
+                    stream,
+                    version,
+                )
+                continue
             what = f"retiring old versions of {sink.spec.name}"
             with target.db.transaction(timeout, what=what) as cur:
-                rows = retire_old_rows(cur, sink.spec.ident, version, hard)
+                key_columns = sink.spec.primary_key
+                rows = retire_old_rows(cur, sink.spec.ident, version, hard, key_columns, kept)
             target.logger.info(
                 "Stream %s: %d rows not in version %s %s",
                 stream,

@@ -110,12 +110,17 @@ class ValidatingSink(BatchSink):
             else:
                 self.batch_records += 1
                 return
+        self.note_rejected(record)
         self.set_aside(self.rejected_json(record), self._rejection)
 
     def set_aside_unreadable(self, record_text: str, reason: str) -> None:
         """A record the reader could not read as JSON values: stored as its JSON text."""
         self.set_aside(dump_json(record_text), self.refused(reason))
+        self.note_rejected(None)
         self.tally_record_read()
+
+    def note_rejected(self, record: dict | None) -> None:
+        """A record (None: one that could not be read) is being set aside."""
 
     def set_aside(self, record_json: str, reason: str) -> None:
         self.batch.rejected.append((record_json, reason))
@@ -310,6 +315,8 @@ class TableSink(ValidatingSink):
                 elif records:
                     load(cur, target_load, batch.lines)
                 refused_rows = [(_line_json(encoder, batch.lines[i]), why) for i, why in refused]
+                for index, _ in refused:
+                    self.note_rejected(_line_record(encoder, batch.lines[index]))
                 self._insert_rejected(cur, [*batch.rejected, *refused_rows])
             for _, reason in refused:
                 self.owner.log_rejection(self.stream_name, reason)
@@ -319,6 +326,11 @@ class TableSink(ValidatingSink):
                 self.owner.overwrites.streams_with_rows.add(self.stream_name)
 
         self.owner.db.later(job)
+
+    def note_rejected(self, record: dict | None) -> None:
+        """Its row, if any, keeps its version's old values: not retired (versions.py)."""
+        keys = None if record is None else tuple(record.get(k) for k in self.key_properties)
+        self.owner.versions.keep(self.stream_name, keys)
 
     def _warn_unknown_fields(self, record: dict) -> None:
         for name in record.keys() - self.known_fields - self._warned_fields:
@@ -425,6 +437,14 @@ def key_problem(record: dict[str, Any], keys: Sequence[str]) -> str | None:
         if value.__class__ is str and NUL in value:
             return f"key property {key!r} holds a NUL character, which PostgreSQL cannot store"
     return None
+
+
+def _line_record(encoder: RowEncoder, line: str | None) -> dict | None:
+    """A refused row back as a record, None when it cannot be read back."""
+    try:
+        return encoder.decode(line or "")
+    except (RecursionError, ValueError):
+        return None
 
 
 def _line_json(encoder: RowEncoder, line: str | None) -> str:

@@ -17,6 +17,7 @@ after it would leave the table empty (or every row marked deleted).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,12 +49,45 @@ def with_version_columns(spec: TableSpec, hard_delete: bool) -> TableSpec:
 
 @dataclass
 class Versions:
-    """The version each stream activated in this run."""
+    """The version each stream activated in this run, and the records it set aside.
+
+    A rejected record is not a deletion: the source still has the object, its new record only
+    could not be stored. Its row keeps its old values and is not retired. When a rejected
+    record's key is unknown (no key properties, a null key, a record that could not be read),
+    any row may be its own: the stream retires nothing this run."""
 
     activated: dict[str, int] = field(default_factory=dict)
+    # Key values (as text) of the records set aside, per stream.
+    kept_keys: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)
+    # Streams with a record set aside whose key is unknown.
+    unknown_rejections: set[str] = field(default_factory=set)
 
     def activate(self, stream: str, version: int) -> None:
         self.activated[stream] = version
+
+    def keep(self, stream: str, key: tuple[Any, ...] | None) -> None:
+        """A record of `stream` with key values `key` (None: unknown) was set aside."""
+        texts = _key_texts(key)
+        if texts is None:
+            self.unknown_rejections.add(stream)
+        elif texts:
+            self.kept_keys.setdefault(stream, set()).add(texts)
+
+
+def _key_texts(key: tuple[Any, ...] | None) -> tuple[str, ...] | None:
+    """Key values as PostgreSQL prints them (`id::text`); None when they cannot identify a row,
+    () when no row can hold them (a NUL character)."""
+    if not key:
+        return None
+    texts = []
+    for value in key:
+        if value is None or isinstance(value, (bool, dict, list)):
+            return None
+        text = str(value)
+        if "\x00" in text:
+            return ()
+        texts.append(text)
+    return tuple(texts)
 
 
 def parse_version(stream: str, version: Any, message: str) -> int:
@@ -65,19 +99,34 @@ def parse_version(stream: str, version: Any, message: str) -> int:
 
 
 def retire_old_rows(
-    cur: psycopg2.extensions.cursor, table: sql.Identifier, version: int, hard_delete: bool
+    cur: psycopg2.extensions.cursor,
+    table: sql.Identifier,
+    version: int,
+    hard_delete: bool,
+    key_columns: Sequence[str] = (),
+    kept: Collection[tuple[str, ...]] = (),
 ) -> int:
-    """Delete (or mark deleted) the rows of `table` not written by `version`; return how many."""
+    """Delete (or mark deleted) the rows of `table` not written by `version`, except those whose
+    `key_columns` (as text) are `kept`; return how many."""
     column = sql.Identifier(VERSION_COLUMN)
     older = sql.SQL("({c} IS NULL OR {c} < %s)").format(c=column)
+    params: list[Any] = [version]
+    if kept:
+        keys = sql.SQL(", ").join(
+            sql.SQL("{}::text").format(sql.Identifier(c)) for c in key_columns
+        )
+        row = sql.SQL("({})").format(sql.SQL(", ").join([sql.Placeholder()] * len(key_columns)))
+        rows = sql.SQL(", ").join([row] * len(kept))
+        older = sql.SQL("{} AND ({}) NOT IN (VALUES {})").format(older, keys, rows)
+        params += [text for key in kept for text in key]
     if hard_delete:
-        cur.execute(sql.SQL("DELETE FROM {} WHERE {}").format(table, older), (version,))
+        cur.execute(sql.SQL("DELETE FROM {} WHERE {}").format(table, older), params)
     else:
         deleted_at = sql.Identifier(DELETED_AT_COLUMN)
         cur.execute(
             sql.SQL("UPDATE {} SET {d} = now() WHERE {} AND {d} IS NULL").format(
                 table, older, d=deleted_at
             ),
-            (version,),
+            params,
         )
     return int(cur.rowcount)

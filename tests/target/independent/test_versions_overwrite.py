@@ -6,7 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .kit import STREAM, item, items_schema, last_log, ok, rejected, rows, run
+import psycopg2
+import pytest
+
+from .kit import STREAM, TABLE, item, items_schema, last_log, ok, rejected, rows, run
 
 
 def activate(version: Any, stream: str = STREAM) -> dict[str, Any]:
@@ -89,7 +92,8 @@ def test_activate_version_for_an_unknown_stream_fails_clearly(
     messages = [items_schema(), item(id=1), marker("full", False), activate(5, "ghosts")]
     done = run(target_config, [*messages, marker("full", True)], tmp_path)
     assert done.returncode == 1
-    assert "ghosts" in done.stderr and "Traceback" not in done.stderr
+    assert "ghosts" in done.stderr
+    assert "Traceback" not in done.stderr
     assert done.states == [messages[2]["value"]]
     assert rows(url, "id") == [(1,)]
     assert last_log(url)["status"] == "failed"
@@ -102,7 +106,8 @@ def test_activate_version_that_is_not_an_integer_fails_clearly(
     ok(run(target_config, [items_schema(), item(id=1)], tmp_path))
     done = run(target_config, [items_schema(), activate("tomorrow"), item(id=2)], tmp_path)
     assert done.returncode == 1
-    assert "tomorrow" in done.stderr and STREAM in done.stderr
+    assert "tomorrow" in done.stderr
+    assert STREAM in done.stderr
     assert "Traceback" not in done.stderr
     assert done.states == []
     assert rows(url, "id") == [(1,)]
@@ -169,4 +174,70 @@ def test_overwrite_with_only_rejected_records_keeps_the_table(
     schema = items_schema(count={"type": ["integer", "null"]})
     ok(run(config, [schema, item(id=8, count=2**70)], tmp_path))  # no marker: another tap
     assert rows(url, "id") == [(1,), (2,), (3,)]
+    assert len(rejected(url)) == 1
+
+
+# --- a rejected record is not a deletion ---
+
+AT = {"at": {"type": ["string", "null"], "format": "date-time"}}
+
+
+@pytest.mark.parametrize("hard_delete", [False, True])
+def test_rejected_record_of_a_version_keeps_its_row(
+    target_config: dict[str, Any], tmp_path: Path, hard_delete: bool
+) -> None:
+    """The source still has item 2; its new record only could not be stored. Retiring its row
+    would claim (or act on) a deletion that never happened."""
+    config = {**target_config, "hard_delete": hard_delete}
+    url = config["database_url"]
+    schema = items_schema(**AT)
+    ok(run(config, [schema, activate(1), *versioned(1, 1, 2, 3)], tmp_path))
+    bad = {**item(id=2, name="v2-2", at="2024-W01-1"), "version": 2}
+    done = ok(run(config, [schema, activate(2), *versioned(2, 1), bad], tmp_path))
+    assert done.states == []
+    assert rows(url, "id, name") == [(1, "v2-1"), (2, "v1-2")] + (
+        [] if hard_delete else [(3, "v1-3")]
+    )
+    if not hard_delete:
+        marked = rows(url, "id, _sdc_deleted_at IS NOT NULL")
+        assert marked == [(1, False), (2, False), (3, True)]
+    ((stream, record, _),) = rejected(url)
+    assert stream == STREAM
+    assert record["id"] == 2
+
+
+def test_row_postgresql_refuses_in_a_version_keeps_its_row(
+    target_config: dict[str, Any], tmp_path: Path
+) -> None:
+    """The same for a value only PostgreSQL refuses (a constraint the user added)."""
+    config = {**target_config, "hard_delete": True}
+    url = config["database_url"]
+    ok(run(config, [items_schema(), activate(1), *versioned(1, 1, 2, 3)], tmp_path))
+    with psycopg2.connect(url) as conn, conn.cursor() as cur:
+        cur.execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT short CHECK (length(name) < 10)")
+    long_name = {**item(id=3, name="far too long a name"), "version": 2}
+    ok(run(config, [items_schema(), activate(2), *versioned(2, 1), long_name], tmp_path))
+    assert rows(url, "id, name") == [(1, "v2-1"), (3, "v1-3")]
+    ((_, record, error),) = rejected(url)
+    assert record["id"] == 3
+    assert "short" in error
+
+
+def test_unreadable_record_in_a_version_retires_nothing(
+    target_config: dict[str, Any], tmp_path: Path
+) -> None:
+    """A record whose key cannot be read (NaN elsewhere in it): which row it was is unknown, so
+    no row is retired this run, and a warning says so."""
+    config = {**target_config, "hard_delete": True}
+    url = config["database_url"]
+    amount = {"amount": {"type": ["number", "null"]}}
+    ok(run(config, [items_schema(**amount), activate(1), *versioned(1, 1, 2, 3)], tmp_path))
+    unreadable = (
+        '{"type": "RECORD", "stream": "items", "version": 2, "record": {"id": 2, "amount": NaN}}'
+    )
+    done = ok(
+        run(config, [items_schema(**amount), activate(2), *versioned(2, 1), unreadable], tmp_path)
+    )
+    assert rows(url, "id") == [(1,), (2,), (3,)]
+    assert "not retired" in done.stderr or "retires nothing" in done.stderr
     assert len(rejected(url)) == 1
