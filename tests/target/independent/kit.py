@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import psycopg2
-from target.support import Finished, fetch, run_process, schema_message
 from target_supabase.sqltext import quote_ident
+
+from target.support import Finished, fetch, run_process, schema_message
 
 STREAM = "items"
 TABLE = "intercom_items"
@@ -34,7 +35,7 @@ def item(**values: Any) -> dict[str, Any]:
 
 def raw_item(record_json: str) -> str:
     """A RECORD line written by hand (for what `json.dumps` will not write: NaN, deep nesting)."""
-    return '{"type": "RECORD", "stream": "%s", "record": %s}' % (STREAM, record_json)
+    return f'{{"type": "RECORD", "stream": "{STREAM}", "record": {record_json}}}'
 
 
 def bookmark(value: Any) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from target.support import columns, record, schema_message, state, tables
 
 from .kit import last_log, ok, rows, run
@@ -37,7 +38,8 @@ def test_stream_into_a_reserved_table_is_refused(
     ok(run(config, [state({"n": 0})], tmp_path))  # a first run: the support tables exist
     done = run(config, [_stream(stream), record(stream, id=1), state({"n": 1})], tmp_path)
     assert done.returncode == 1
-    assert repr(stream) in done.stderr and "table_names" in done.stderr
+    assert repr(stream) in done.stderr
+    assert "table_names" in done.stderr
     assert "Traceback" not in done.stderr
     assert done.states == []
     log_rows = rows(url, "id, status", table=logs)
@@ -76,7 +78,8 @@ def test_nul_in_a_property_name_gets_a_valid_column(
     done = ok(run(target_config, messages, tmp_path))
     assert done.states == [{"o": 1}]
     found = [name for name in columns(url, "intercom_odd") if name.startswith("a")]
-    assert len(found) == 2 and "ab" in found
+    assert len(found) == 2
+    assert "ab" in found
     other = next(name for name in found if name != "ab")
     assert rows(url, f'"ab", "{other}"', table="intercom_odd") == [("plain", "with nul")]
 
@@ -88,7 +91,8 @@ def test_stream_name_postgresql_cannot_hold_is_refused(
     config = {**target_config, "table_prefix": ""}
     done = run(config, [_stream(stream), record(stream, id=1), state({"s": 1})], tmp_path)
     assert done.returncode == 1
-    assert "table_names" in done.stderr and "Traceback" not in done.stderr
+    assert "table_names" in done.stderr
+    assert "Traceback" not in done.stderr
     assert done.states == []
     support = {"sync_logs", "rejected_records", "webhook_events", "id_snapshots"}
     assert tables(config["database_url"]) == support
@@ -131,7 +135,8 @@ def test_property_named_like_the_targets_own_column_is_refused(
     messages = [schema, record("own", id=1, _synced_at="theirs", note="n"), state({"k": 1})]
     done = run(target_config, messages, tmp_path)
     assert done.returncode == 1
-    assert "'own'" in done.stderr and "_synced_at" in done.stderr
+    assert "'own'" in done.stderr
+    assert "_synced_at" in done.stderr
     assert "Traceback" not in done.stderr
     assert done.states == []
     assert "intercom_own" not in tables(url)

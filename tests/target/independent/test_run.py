@@ -1,4 +1,4 @@
-"""The run itself: message order, state shapes, concurrency, timeouts, escapes, restarts, signals."""
+"""The run: message order, state shapes, concurrency, timeouts, escapes, restarts, signals."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg2
+
 from target.support import TARGET_BIN, as_lines, columns, record, schema_message, state
 
 from .kit import STREAM, TABLE, bookmark, item, items_schema, last_log, ok, rejected, rows, run
@@ -23,11 +24,13 @@ def test_record_before_schema_fails_naming_the_stream(
     messages = [items_schema(), item(id=1), bookmark(1), record("orphans", id=9), bookmark(2)]
     done = run(target_config, messages, tmp_path)
     assert done.returncode == 1
-    assert "orphans" in done.stderr and "Traceback" not in done.stderr
+    assert "orphans" in done.stderr
+    assert "Traceback" not in done.stderr
     assert done.states == [{"bookmarks": {STREAM: 1}}]
     assert rows(url, "id") == [(1,)]
     log = last_log(url)
-    assert log["status"] == "failed" and "orphans" in log["error_message"]
+    assert log["status"] == "failed"
+    assert "orphans" in log["error_message"]
 
 
 def test_state_nul_characters_are_re_emitted_faithfully(
@@ -59,10 +62,11 @@ def test_state_that_is_not_an_object_is_passed_through(
 def test_a_line_that_is_not_json_stops_before_later_state(
     target_config: dict[str, Any], tmp_path: Path
 ) -> None:
-    messages = [items_schema(), item(id=1), bookmark(1), "{\"type\": \"RECORD\", oops", bookmark(2)]
+    messages = [items_schema(), item(id=1), bookmark(1), '{"type": "RECORD", oops', bookmark(2)]
     done = run(target_config, messages, tmp_path)
     assert done.returncode == 1
-    assert "oops" in done.stderr and "Traceback" not in done.stderr
+    assert "oops" in done.stderr
+    assert "Traceback" not in done.stderr
     assert done.states == [{"bookmarks": {STREAM: 1}}]
     assert last_log(target_config["database_url"])["status"] == "failed"
 
@@ -129,7 +133,8 @@ def test_empty_input_is_logged_incomplete(target_config: dict[str, Any], tmp_pat
     done = ok(run(target_config, [], tmp_path))
     assert done.states == []
     log = last_log(target_config["database_url"])
-    assert log["status"] == "incomplete" and "empty" in log["error_message"]
+    assert log["status"] == "incomplete"
+    assert "empty" in log["error_message"]
 
 
 def test_statement_timeout_zero_means_none(target_config: dict[str, Any], tmp_path: Path) -> None:
@@ -164,7 +169,8 @@ def test_negative_statement_timeout_is_refused(
 ) -> None:
     done = run({**target_config, "statement_timeout_seconds": -1}, [items_schema()], tmp_path)
     assert done.returncode != 0
-    assert "statement_timeout_seconds" in done.stderr and "Traceback" not in done.stderr
+    assert "statement_timeout_seconds" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x9b31m"
@@ -188,7 +194,8 @@ def test_terminal_escapes_never_reach_stderr_raw(
     ]
     done = run(target_config, messages, tmp_path)
     assert done.returncode == 1
-    assert "ghost" in done.stderr and "pwned" in done.stderr  # reported, escaped
+    assert "ghost" in done.stderr
+    assert "pwned" in done.stderr
     for control in ("\x1b", "\x07", "\x9b"):
         assert control not in done.stderr
     assert done.states == [{"e": 1}]

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import psycopg2
 import psycopg2.errors
 import pytest
+
 from target.support import TARGET_BIN, record, schema_message, state
 
 from .kit import REJECTED, SYNC_LOGS, TABLE, everything_stored, item, items_schema, ok, run
@@ -51,8 +52,10 @@ def _refusing_configs(url: str) -> list[tuple[dict[str, Any], list[str]]]:
         ),
         ({"database_url": f"host={host} password='kv-SECRET-9 port={port}"}, ["kv-SECRET"]),
         (
-            {"database_url": f"postgresql://postgres:ssl-SECRET-10@{host}:{port}/{db}"
-             "?sslmode=require"},
+            {
+                "database_url": f"postgresql://postgres:ssl-SECRET-10@{host}:{port}/{db}"
+                "?sslmode=require"
+            },
             ["ssl-SECRET"],
         ),
     ]
@@ -64,7 +67,8 @@ def test_no_secret_on_any_error_path(database_url: str, tmp_path: Path, case: in
     messages = [items_schema(), item(id=1), state({"s": 1})]
     done = run(config, messages, tmp_path)
     checked = run_ops_check(config, tmp_path)
-    assert done.returncode == 1 and checked.returncode == 1
+    assert done.returncode == 1
+    assert checked.returncode == 1
     assert done.states == []
     printed = done.stdout + done.stderr + checked.stdout + checked.stderr
     assert done.stderr.strip(), "an error is printed"
@@ -91,7 +95,8 @@ def test_real_password_in_no_table_and_no_output(
 ) -> None:
     password = pg_server.password
     url = target_config["database_url"]
-    assert password and password in url
+    assert password
+    assert password in url
     ok(run(target_config, [items_schema(), item(id=1), state({"s": 1})], tmp_path))
     # A run failing after it connected: its error reaches the sync log.
     failed = run(target_config, [state({"s": 2}), item(id=2), "{bad"], tmp_path)
