@@ -32,6 +32,8 @@ from target_supabase.table_spec import (
     version_columns,
 )
 
+BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
+
 
 def with_version_columns(spec: TableSpec, hard_delete: bool) -> TableSpec:
     present = {column.name for column in spec.columns}
@@ -94,6 +96,14 @@ def parse_version(stream: str, version: Any, message: str) -> int:
     """A message's `version`: an integer (the SDK's is a Unix time), or a clear error."""
     if isinstance(version, bool) or not isinstance(version, int):
         msg = f"{message} of stream {stream!r}: the version must be an integer, not {version!r}"
+        raise InvalidInputLine(msg)
+    if not BIGINT_MIN <= version <= BIGINT_MAX:
+        # `_sdc_table_version` is a bigint: every record of such a version would be set aside,
+        # and the rows of the older versions retired.
+        msg = (
+            f"{message} of stream {stream!r}: the version {version} does not fit "
+            "_sdc_table_version (bigint)"
+        )
         raise InvalidInputLine(msg)
     return version
 

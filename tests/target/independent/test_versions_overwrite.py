@@ -241,3 +241,23 @@ def test_unreadable_record_in_a_version_retires_nothing(
     assert rows(url, "id") == [(1,), (2,), (3,)]
     assert "not retired" in done.stderr or "retires nothing" in done.stderr
     assert len(rejected(url)) == 1
+
+
+@pytest.mark.parametrize("version", [2**63, -(2**63) - 1])
+def test_version_beyond_bigint_fails_clearly_and_retires_nothing(
+    target_config: dict[str, Any], tmp_path: Path, version: int
+) -> None:
+    """`_sdc_table_version` is a bigint: such a version cannot be stored (every record of it
+    was set aside, and the rows of older versions retired)."""
+    config = {**target_config, "hard_delete": True}
+    url = config["database_url"]
+    ok(run(config, [items_schema(), activate(1), *versioned(1, 1, 2)], tmp_path))
+    messages = [items_schema(), activate(version), {**item(id=1), "version": version}]
+    done = run(config, messages, tmp_path)
+    assert done.returncode == 1
+    assert str(version) in done.stderr
+    assert STREAM in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.states == []
+    assert rows(url, "id, name") == [(1, "v1-1"), (2, "v1-2")]
+    assert rejected(url) == []
