@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from psycopg2 import sql
 from singer_sdk.exceptions import (
     ConfigValidationError,
+    InvalidJSONSchema,
     InvalidRecord,
     MissingKeyPropertiesError,
     RecordsWithoutSchemaException,
@@ -39,7 +40,7 @@ from target_supabase.names import UnusableNameError, fit_identifier, table_name
 from target_supabase.overwrite import OverwritePlan
 from target_supabase.reader import RAW_RECORD, UNREADABLE, FastSingerReader, binary_input
 from target_supabase.replaced_sets import PendingReplacements
-from target_supabase.reserved import ReservedTableError, refuse_reserved
+from target_supabase.reserved import ReservedTableError, TableClaims, refuse_reserved
 from target_supabase.run_end import RunEnd
 from target_supabase.run_summary import summary_table
 from target_supabase.settings import CONFIG_SCHEMA, LoadSettings
@@ -48,6 +49,7 @@ from target_supabase.snapshot_sink import SnapshotSink
 from target_supabase.support_tables import support_table_specs
 from target_supabase.sync_log import SyncLog, state_json
 from target_supabase.table_spec import TableSpec
+from target_supabase.validation import check_schema_shape
 from target_supabase.versions import Versions, parse_version
 
 if sys.version_info >= (3, 12):
@@ -70,6 +72,7 @@ CLEAR_ERRORS = (
     MissingKeyPropertiesError,
     RecordsWithoutSchemaException,
     InvalidInputLine,
+    InvalidJSONSchema,
     TerminatedError,
     BatchFileError,
     ReservedTableError,
@@ -119,6 +122,7 @@ class TargetSupabase(Target):
         self._failure_recorded = False
         self._received_anything = False
         self._plain_sink_cache: dict[str, ValidatingSink] | None = None
+        self._table_claims = TableClaims(self.settings.table_prefix, self.settings.table_names)
 
     @property
     def _env_var_config(self) -> dict[str, Any]:
@@ -273,7 +277,13 @@ class TargetSupabase(Target):
         bookmarks = message_dict.get("bookmark_properties")
         if bookmarks:
             self._bookmark_properties[message_dict["stream"]] = list(bookmarks)
-        super()._process_schema_message(message_dict)
+        stream = message_dict.get("stream")
+        check_schema_shape(stream, message_dict.get("schema"))
+        try:
+            super()._process_schema_message(message_dict)
+        except InvalidJSONSchema as exc:
+            msg = f"SCHEMA message of stream {stream!r} is not a valid JSON schema: {exc}"
+            raise InvalidJSONSchema(msg) from None
 
     @override
     def _process_activate_version_message(self, message_dict: dict) -> None:
@@ -480,6 +490,7 @@ class TargetSupabase(Target):
 
     def refuse_reserved(self, stream: str, spec: TableSpec) -> None:
         refuse_reserved(stream, spec, (support.name for support in self._support_specs))
+        self._table_claims.claim(stream, spec.name)
 
     def stage_for(self, stream: str, spec: TableSpec, types: dict[str, str]) -> sql.Identifier:
         """Where the stream's batches go: its table, or with `overwrite` its staging table."""

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from target_supabase.names import fit_identifier
 
 from target.support import columns, record, schema_message, state, tables
 
@@ -140,3 +141,70 @@ def test_property_named_like_the_targets_own_column_is_refused(
     assert "Traceback" not in done.stderr
     assert done.states == []
     assert "intercom_own" not in tables(url)
+
+
+def test_two_streams_shortened_into_one_table_are_refused(
+    target_config: dict[str, Any], tmp_path: Path
+) -> None:
+    """A long stream name is shortened with a hash; a second stream literally named like the
+    shortened table must not silently share (and overwrite) its rows."""
+    url = target_config["database_url"]
+    config = {**target_config, "table_prefix": ""}
+    long_name = "s" * 100
+    short = fit_identifier(long_name)
+    messages = [
+        schema_message(long_name, {"id": {"type": "integer"}, "x": {"type": "string"}}, ["id"]),
+        schema_message(short, {"id": {"type": "integer"}, "y": {"type": "string"}}, ["id"]),
+        record(long_name, id=1, x="from the long one"),
+        record(short, id=1, y="from the short one"),
+        state({"z": 1}),
+    ]
+    done = run(config, messages, tmp_path)
+    assert done.returncode == 1
+    assert repr(long_name) in done.stderr
+    assert repr(short) in done.stderr
+    assert "table_names" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.states == []
+    assert rows(url, "id", table=short) == []
+
+
+def test_streams_mapped_to_one_table_on_purpose_still_load(
+    target_config: dict[str, Any], tmp_path: Path
+) -> None:
+    """Two streams the user maps to one table with `table_names` are the user's choice."""
+    url = target_config["database_url"]
+    config = {**target_config, "table_names": {"a": "both", "b": "both"}}
+    messages = [
+        schema_message("a", {"id": {"type": "integer"}}, ["id"]),
+        schema_message("b", {"id": {"type": "integer"}}, ["id"]),
+        record("a", id=1),
+        record("b", id=2),
+        state({"m": 1}),
+    ]
+    done = ok(run(config, messages, tmp_path))
+    assert done.states == [{"m": 1}]
+    assert rows(url, "id", table="intercom_both") == [(1,), (2,)]
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "object", "properties": []},
+        {"type": "object", "properties": {"id": "integer"}},
+        {"type": "object", "properties": {"id": {"type": "wat"}}},
+    ],
+)
+def test_malformed_schema_fails_naming_the_stream(
+    target_config: dict[str, Any], tmp_path: Path, schema: Any
+) -> None:
+    url = target_config["database_url"]
+    good = [_stream("fine"), record("fine", id=1), state({"f": 1})]
+    bad = {"type": "SCHEMA", "stream": "broken", "schema": schema, "key_properties": []}
+    done = run(target_config, [*good, bad, record("broken", id=1), state({"f": 2})], tmp_path)
+    assert done.returncode == 1
+    assert "'broken'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.states == [{"f": 1}]
+    assert rows(url, "id", table="intercom_fine") == [(1,)]
+    assert last_log(url)["status"] == "failed"
