@@ -293,3 +293,36 @@ def test_database_restart_mid_run_ends_the_row_failed(
     assert log["error_message"]
     assert log["state"] == {"bookmarks": {STREAM: 1}}
     assert columns(url, TABLE)
+
+
+def test_statement_that_times_out_fails_with_state_behind(
+    target_config: dict[str, Any], tmp_path: Path
+) -> None:
+    """A load slower than statement_timeout_seconds (a slow trigger the user added): the run
+    fails clearly, its rows are not committed and no state covers them; the next run, once the
+    trigger is gone, loads them."""
+    url = target_config["database_url"]
+    config = {**target_config, "statement_timeout_seconds": 1}
+    ok(run(config, [items_schema(), item(id=1), bookmark(1)], tmp_path))
+    with psycopg2.connect(url) as conn, conn.cursor() as cur:
+        cur.execute(
+            "CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "PERFORM pg_sleep(1.5); RETURN NEW; END $$"
+        )
+        cur.execute(
+            f"CREATE TRIGGER slow BEFORE INSERT ON {TABLE} FOR EACH ROW EXECUTE FUNCTION slow()"
+        )
+    messages = [items_schema(), item(id=2), bookmark(2)]
+    done = run(config, messages, tmp_path)
+    assert done.returncode == 1
+    assert "statement timeout" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.states == []
+    assert rows(url, "id") == [(1,)]
+    assert rejected(url) == []
+    assert last_log(url)["status"] == "failed"
+    with psycopg2.connect(url) as conn, conn.cursor() as cur:
+        cur.execute(f"DROP TRIGGER slow ON {TABLE}")
+    done = ok(run(config, messages, tmp_path))
+    assert done.states == [{"bookmarks": {STREAM: 2}}]
+    assert rows(url, "id") == [(1,), (2,)]
