@@ -352,9 +352,12 @@ class SoftDeleteSink(ValidatingSink):
         self._rows: dict[tuple, dict[str, Any]] = {}
 
     def accept(self, record: dict) -> None:
-        key = tuple(record.get(name) for name in self.spec.keys)
-        row = dict(zip(self.key_columns, key, strict=True))
-        row[self.deleted_at_column] = record.get(self.spec.deleted_at_property)
+        key = tuple(usable_id(name, record.get(name)) for name in self.spec.keys)
+        row: dict[str, Any] = dict(zip(self.key_columns, key, strict=True))
+        deleted_at = record.get(self.spec.deleted_at_property)
+        if deleted_at.__class__ is str and NUL in deleted_at:
+            raise UnstorableValueError(f"{self.spec.deleted_at_property} holds a NUL character")
+        row[self.deleted_at_column] = deleted_at
         self._rows[key] = row
 
     def flush(self) -> None:
@@ -426,6 +429,17 @@ class SoftDeleteSink(ValidatingSink):
         error = f"table {self.table} does not exist: deletion not applied"
         self.logger.warning("%s (%d records of %s)", error, len(rows), self.stream_name)
         self.batch.rejected += [(dump_json(row), error) for row in rows]
+
+
+def usable_id(name: str, value: Any) -> Any:
+    """An id a deletion stream names a row by; raises UnstorableValueError (the record is set
+    aside) for one that names no row: null or missing, or holding a NUL character (PostgreSQL
+    cannot take it: it ended the run)."""
+    if value is None:
+        raise UnstorableValueError(f"{name} is null or missing: no row to mark")
+    if value.__class__ is str and NUL in value:
+        raise UnstorableValueError(f"{name} holds a NUL character, which PostgreSQL cannot store")
+    return value
 
 
 def key_problem(record: dict[str, Any], keys: Sequence[str]) -> str | None:
