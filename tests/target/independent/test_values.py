@@ -3,10 +3,14 @@ its batch loads, state advances, and the same input runs again without failing."
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from target.support import TARGET_BIN
 
 from .kit import (
     STREAM,
@@ -260,3 +264,38 @@ def test_rejected_then_fixed_record_loads_on_the_next_run(
     got = rows(target_config["database_url"], "id, extract(epoch from at)::bigint")
     assert got == [(1, 1704067200)]
     assert len(rejected(target_config["database_url"])) == 1
+
+
+@pytest.mark.parametrize("value", ["2024-02-30", "0000-01-01", "10000-01-01", "2024-W01", "24-1-1"])
+def test_date_postgresql_refuses_is_rejected(
+    target_config: dict[str, Any], tmp_path: Path, value: str
+) -> None:
+    schema = items_schema(day={"type": ["string", "null"], "format": "date"})
+    _one_bad_between_good(target_config, tmp_path, schema, item(id=2, day=value))
+
+
+def test_terminal_escapes_in_a_stored_error_are_escaped_by_status(
+    target_config: dict[str, Any], tmp_path: Path
+) -> None:
+    """The sync log keeps the error as it was; `status` prints it to a terminal escaped."""
+    escapes = "\x1b]0;pwned\x07\x1b[2J\x9b31m"
+    done = run(
+        target_config,
+        [{"type": "STATE", "value": {}}, item(id=1) | {"stream": "x" + escapes}],
+        tmp_path,
+    )
+    assert done.returncode == 1
+    config_file = tmp_path / "status.json"
+    config_file.write_text(json.dumps(target_config))
+    status = subprocess.run(
+        [str(TARGET_BIN.parent / "target-supabase-ops"), "status", "--config", str(config_file)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert status.returncode == 0
+    assert "failed" in status.stdout
+    assert "pwned" in status.stdout
+    for control in ("\x1b", "\x07", "\x9b"):
+        assert control not in status.stdout + status.stderr
