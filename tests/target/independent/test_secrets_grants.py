@@ -6,7 +6,7 @@ import contextlib
 import subprocess
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import psycopg2
 import psycopg2.errors
@@ -228,3 +228,42 @@ def test_stream_table_created_later_in_a_run_gets_the_same_privileges(
     ok(run(target_config, [*messages, record("later", id=1), state({"l": 1})], tmp_path))
     for role in ("anon", "authenticated"):
         assert _try_as(url, role, "DELETE FROM intercom_later") == "InsufficientPrivilege"
+
+
+WEIRD_PASSWORD = "p%a'ss w\\o#r?d€@/:x-SECRET-11"
+
+
+@pytest.mark.parametrize("how", ["url", "settings"])
+def test_password_with_every_awkward_character_connects_and_never_prints(
+    database_url: str, tmp_path: Path, how: str
+) -> None:
+    """A role whose password holds %, ', \\, space, #, ?, €, @, / and : loads through a
+    percent-encoded URL and through the host/password settings; a failing run prints it
+    nowhere and stores it nowhere."""
+    host, port, db = _server(database_url)
+    role = f"weird_{how}"
+    with contextlib.closing(psycopg2.connect(database_url)) as conn, conn.cursor() as cur:
+        cur.execute(f"CREATE ROLE {role} LOGIN PASSWORD %s", [WEIRD_PASSWORD])
+        cur.execute(f"GRANT CREATE ON SCHEMA public TO {role}")
+        cur.execute(f'GRANT CREATE ON DATABASE "{db}" TO {role}')
+        conn.commit()
+    if how == "url":
+        encoded = quote(WEIRD_PASSWORD, safe="")
+        config: dict[str, Any] = {
+            "database_url": f"postgresql://{role}:{encoded}@{host}:{port}/{db}"
+        }
+    else:
+        config = {
+            "host": host,
+            "port": port,
+            "user": role,
+            "password": WEIRD_PASSWORD,
+            "database": db,
+        }
+    ok(run(config, [items_schema(), item(id=1), state({"w": 1})], tmp_path))
+    failed = run(config, [state({"w": 2}), record("nowhere", id=2)], tmp_path)
+    assert failed.returncode == 1
+    printed = failed.stdout + failed.stderr
+    for spelling in (WEIRD_PASSWORD, quote(WEIRD_PASSWORD, safe=""), "x-SECRET-11"):
+        assert spelling not in printed
+        assert spelling not in everything_stored(database_url)
