@@ -254,23 +254,23 @@ def test_sigterm_mid_batch_keeps_state_behind_the_data(
     target_config: dict[str, Any], tmp_path: Path
 ) -> None:
     url = target_config["database_url"]
-    config = {**target_config, "batch_max_seconds": 3600, "checkpoint_rows": 10**9}
+    config = {**target_config, "batch_max_seconds": 3600, "checkpoint_rows": 1}
     process = _start(config, tmp_path)
     _send(process, [items_schema(), item(id=1), bookmark(1)])
-    time.sleep(0.1)
-    _send(process, [{"type": "STATE", "value": "nothing"}])  # not due yet: nothing printed
-    _send(process, [item(id=n) for n in range(2, 2000)])
-    time.sleep(1.0)
+    assert _wait_for_state(process) == {"bookmarks": {STREAM: 1}}
+    _send(process, [item(id=n) for n in range(2, 500)])  # buffered: fewer than 1000 rows
+    time.sleep(0.5)
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=60)
-    assert process.returncode != 0
-    printed = [json.loads(line) for line in out.splitlines() if line.strip()]
-    committed = {n for (n,) in rows(url, "id")}
-    # Whatever state was printed covers only committed rows.
-    if {"bookmarks": {STREAM: 1}} in printed:
-        assert 1 in committed
+    assert process.returncode == 1
+    assert out.strip() == ""  # no state for the buffered rows
+    assert rows(url, "id") == [(1,)]
     assert "Traceback" not in err
-    assert last_log(url)["status"] in ("failed", "incomplete")
+    assert "terminated by signal 15" in err
+    log = last_log(url)
+    assert log["status"] == "failed"
+    assert "signal 15" in log["error_message"]
+    assert log["state"] == {"bookmarks": {STREAM: 1}}
 
 
 def test_database_restart_mid_run_ends_the_row_failed(
