@@ -30,9 +30,12 @@ class RunEnd:
         target, plan = self.target, self.target.overwrites
         timeout = target.settings.statement_timeout_seconds
         for name, staged in list(plan.staged.items()):
-            replace = plan.complete(staged.stream, self.marker)
+            stream = staged.stream
+            unmatched = self._unmatched_rejection(stream, staged.real.primary_key)
+            replace = plan.complete(stream, self.marker) and not unmatched
+            kept = target.versions.kept_keys.get(stream, set()) if replace else set()
             with target.db.transaction(timeout, what=f"replacing the rows of {name}") as cur:
-                rows = publish(cur, staged, replace)
+                rows = publish(cur, staged, replace, kept)
             del plan.staged[name]
             if replace:
                 target.logger.info("Table %s replaced by this run's %d rows", name, rows)
@@ -46,7 +49,16 @@ class RunEnd:
                     rows,
                 )
 
+    def _unmatched_rejection(self, stream: str, primary_key: tuple[str, ...]) -> bool:
+        """A record of `stream` was set aside and its row cannot be told (its key is unknown,
+        or the table has none): no row of the stream may be removed this run."""
+        versions = self.target.versions
+        kept = versions.kept_keys.get(stream)
+        return stream in versions.unknown_rejections or (bool(kept) and not primary_key)
+
     def _why_incomplete(self, stream: str) -> str:
+        if self.target.versions.unknown_rejections & {stream}:
+            return "a record set aside cannot be matched to its row"
         if stream in self.marker.skipped_streams:
             return "the tap skipped it"
         if not self.marker.seen:
@@ -68,7 +80,7 @@ class RunEnd:
                 # A stream the tap skipped may have stopped halfway: its rows stay.
                 continue
             kept = target.versions.kept_keys.get(stream, set())
-            if stream in target.versions.unknown_rejections or (kept and not sink.spec.primary_key):
+            if self._unmatched_rejection(stream, sink.spec.primary_key):
                 target.logger.warning(
                     "Stream %s: a record set aside this run cannot be matched to its row, so "
                     "rows not in version %s are not retired this run",

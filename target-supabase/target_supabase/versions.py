@@ -122,13 +122,9 @@ def retire_old_rows(
     older = sql.SQL("({c} IS NULL OR {c} < %s)").format(c=column)
     params: list[Any] = [version]
     if kept:
-        keys = sql.SQL(", ").join(
-            sql.SQL("{}::text").format(sql.Identifier(c)) for c in key_columns
-        )
-        row = sql.SQL("({})").format(sql.SQL(", ").join([sql.Placeholder()] * len(key_columns)))
-        rows = sql.SQL(", ").join([row] * len(kept))
-        older = sql.SQL("{} AND ({}) NOT IN (VALUES {})").format(older, keys, rows)
-        params += [text for key in kept for text in key]
+        not_kept, kept_params = keys_not_in(key_columns, kept)
+        older = sql.SQL("{} AND {}").format(older, not_kept)
+        params += kept_params
     if hard_delete:
         cur.execute(sql.SQL("DELETE FROM {} WHERE {}").format(table, older), params)
     else:
@@ -140,3 +136,14 @@ def retire_old_rows(
             params,
         )
     return int(cur.rowcount)
+
+
+def keys_not_in(
+    key_columns: Sequence[str], kept: Collection[tuple[str, ...]]
+) -> tuple[sql.Composable, list[str]]:
+    """A condition true for the rows whose key (as text) is none of `kept`, and its values."""
+    keys = sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in key_columns)
+    row = sql.SQL("({})").format(sql.SQL(", ").join([sql.Placeholder()] * len(key_columns)))
+    rows = sql.SQL(", ").join([row] * len(kept))
+    condition = sql.SQL("({}) NOT IN (VALUES {})").format(keys, rows)
+    return condition, [text for key in kept for text in key]

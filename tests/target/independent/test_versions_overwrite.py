@@ -261,3 +261,35 @@ def test_version_beyond_bigint_fails_clearly_and_retires_nothing(
     assert done.states == []
     assert rows(url, "id, name") == [(1, "v1-1"), (2, "v1-2")]
     assert rejected(url) == []
+
+
+def test_overwrite_keeps_the_row_of_a_rejected_record(
+    target_config: dict[str, Any], tmp_path: Path
+) -> None:
+    """A complete run replaces the table, but item 2's new record could not be stored: its old
+    row stays (the source still has it); item 3, absent from the run, goes."""
+    config = {**target_config, "load_method": "overwrite"}
+    url = config["database_url"]
+    _seed_overwrite(config, tmp_path)
+    schema = items_schema(**AT)
+    final = marker("full", complete=True)
+    bad = item(id=2, name="new", at="2024-W01-1")
+    done = ok(run(config, [schema, item(id=1, name="new"), bad, final], tmp_path))
+    assert done.states == [final["value"]]
+    assert rows(url) == [(1, "new"), (2, "old")]
+    assert len(rejected(url)) == 1
+
+
+def test_overwrite_with_an_unreadable_record_merges_instead(
+    target_config: dict[str, Any], tmp_path: Path
+) -> None:
+    config = {**target_config, "load_method": "overwrite"}
+    url = config["database_url"]
+    _seed_overwrite(config, tmp_path)
+    schema = items_schema(amount={"type": ["number", "null"]})
+    final = marker("full", complete=True)
+    unreadable = '{"type": "RECORD", "stream": "items", "record": {"id": 2, "amount": NaN}}'
+    done = ok(run(config, [schema, item(id=1, name="new"), unreadable, final], tmp_path))
+    assert done.states == [final["value"]]
+    assert rows(url) == [(1, "new"), (2, "old"), (3, "old")]
+    assert "was not replaced" in done.stderr
