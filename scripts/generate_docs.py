@@ -3,12 +3,13 @@
 From each plugin's `--about --format json`: the `settings` and `capabilities` of both plugins in
 meltano.yml, the settings tables in docs/settings.md (between `<!-- settings:start -->` and
 `<!-- settings:end -->`) and `.env.example`. From `target-supabase-ops apply-schema --print-sql`
-with default settings: `schemas/supabase.sql`. From that SQL, the tap's catalog and
-docs/column_origins.yml: the tables and columns in docs/tables.md (between `<!-- tables:start -->`
-and `<!-- tables:end -->`). From the target's `TYPE_TABLE` (target_supabase/column_types.py): the
-type mapping in docs/tables.md and target-supabase/README.md (between `<!-- types:start -->` and
-`<!-- types:end -->`). From bench/RESULTS.md's summary (written by `bash bench/run.sh`): the
-measured numbers in README.md (between `<!-- bench:start -->` and `<!-- bench:end -->`).
+with default settings: `schemas/supabase.sql`. From the target's table specs for the tap's
+catalog (target_supabase/tables/) and docs/column_origins.yml: the tables and columns in
+docs/tables.md (between `<!-- tables:start -->` and `<!-- tables:end -->`). From the target's
+`TYPE_TABLE` (target_supabase/tables/column_types.py): the type mapping in docs/tables.md and
+target-supabase/README.md (between `<!-- types:start -->` and `<!-- types:end -->`). From
+bench/RESULTS.md's summary (written by `bash bench/run.sh`): the measured numbers in README.md
+(between `<!-- bench:start -->` and `<!-- bench:end -->`).
 
     .venv/bin/python scripts/generate_docs.py           # rewrite the files
     .venv/bin/python scripts/generate_docs.py --check   # exit 1 when any of them is stale
@@ -28,7 +29,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from target_supabase.column_types import TYPE_TABLE
+from target_supabase.settings import LoadSettings
+from target_supabase.tables.column_types import TYPE_TABLE
+from target_supabase.tables.support_tables import table_specs
+from target_supabase.tables.table_spec import StreamShape
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PLUGINS = {"tap-intercom": "extractors", "target-supabase": "loaders"}
@@ -227,10 +231,6 @@ def updated_section(text: str, section: str, markers: tuple[str, str]) -> str:
 
 # ---- docs/tables.md: tables and columns ----
 
-CREATE_TABLE = re.compile(r'^CREATE TABLE IF NOT EXISTS "[^"]+"\."([^"]+)" \((.*)\);$', re.M)
-CREATE_INDEX = re.compile(
-    r'^CREATE INDEX IF NOT EXISTS "[^"]+" ON "[^"]+"\."([^"]+)" \((.*)\);$', re.M
-)
 # Columns the target adds, described here rather than in docs/column_origins.yml.
 TARGET_COLUMNS = {
     "_synced_at": "when the row was last inserted or changed (set by the target; triggers set "
@@ -244,7 +244,7 @@ TARGET_COLUMNS = {
 
 @dataclass(frozen=True)
 class Table:
-    """A table as the target's DDL creates it."""
+    """A table as the target creates it (from its TableSpec)."""
 
     name: str
     columns: list[tuple[str, str]]
@@ -252,22 +252,19 @@ class Table:
     indexes: list[str]
 
 
-def quoted_names(text: str) -> list[str]:
-    return re.findall(r'"([^"]+)"', text)
-
-
-def parse_tables(ddl: str) -> dict[str, Table]:
-    """The tables of `CREATE TABLE` statements, in order, with their indexed columns."""
-    indexes: dict[str, list[str]] = {}
-    for table, columns in CREATE_INDEX.findall(ddl):
-        indexes.setdefault(table, []).extend(quoted_names(columns))
-    tables = {}
-    for name, body in CREATE_TABLE.findall(ddl):
-        entries = re.split(r', (?="[^"]+" |PRIMARY KEY)', body)
-        columns = [(quoted_names(e)[0], e.split()[1]) for e in entries if e.startswith('"')]
-        key = next(quoted_names(e) for e in entries if e.startswith("PRIMARY KEY"))
-        tables[name] = Table(name, columns, key, indexes.get(name, []))
-    return tables
+def table_shapes(catalog: dict[str, Any]) -> dict[str, Table]:
+    """The tables the target creates for the catalog with default settings, from its own table
+    specs (target_supabase/tables/), in the order it creates them."""
+    shapes = [StreamShape.from_catalog_entry(entry) for entry in catalog["streams"]]
+    return {
+        spec.name: Table(
+            spec.name,
+            [(column.name, column.type) for column in spec.columns],
+            list(spec.primary_key),
+            list(spec.indexes),
+        )
+        for spec in table_specs(shapes, LoadSettings.from_config({}))
+    }
 
 
 def origins(path: Path) -> dict[str, Any]:
@@ -430,17 +427,18 @@ def _position(order: list[str], name: str) -> int:
 
 
 def tables_section(
-    catalog: dict[str, Any], ddl: str, target_about: dict[str, Any], found: dict[str, Any]
+    catalog: dict[str, Any], target_about: dict[str, Any], found: dict[str, Any]
 ) -> str:
-    tables = parse_tables(ddl)
+    tables = table_shapes(catalog)
     check_origins(found, catalog, tables)
     order = list(found["streams"])
     streams = sorted(catalog["streams"], key=lambda s: _position(order, s["tap_stream_id"]))
     catalog = {**catalog, "streams": streams}
     defaults = target_defaults(target_about)
     intro = (
-        "Generated by `scripts/generate_docs.py` from the tap's catalog, the target's DDL "
-        "(`schemas/supabase.sql`) and `docs/column_origins.yml` (do not edit by hand). "
+        "Generated by `scripts/generate_docs.py` from the tap's catalog, the target's table "
+        "specs (`target_supabase/tables/table_spec.py`, the shapes `schemas/supabase.sql` creates) "
+        "and `docs/column_origins.yml` (do not edit by hand). "
         f"Default settings: schema `{defaults['schema']}`, prefix `{defaults['table_prefix']}`. "
         "Ids are text, except the assignee ids, which Intercom sends as numbers (`bigint`); "
         "Intercom's Unix timestamps become `timestamptz` (see [error handling](error-handling.md) "
@@ -504,7 +502,7 @@ def expected_files() -> dict[Path, str]:
     catalog_text = run_tool("tap-intercom", "--discover")
     ddl = supabase_sql(catalog_text)
     tables = tables_section(
-        json.loads(catalog_text), ddl, abouts["target-supabase"], origins(COLUMN_ORIGINS)
+        json.loads(catalog_text), abouts["target-supabase"], origins(COLUMN_ORIGINS)
     )
     meltano_yml, readme = REPO_ROOT / "meltano.yml", REPO_ROOT / "README.md"
     settings_md, tables_md = REPO_ROOT / "docs" / "settings.md", REPO_ROOT / "docs" / "tables.md"

@@ -16,6 +16,7 @@ from intercom_sandbox.postgres import LocalPostgres
 from intercom_bench import extract_bench, load_bench
 from intercom_bench.databases import bench_postgres, server_version
 from intercom_bench.extract_bench import Scenario
+from intercom_bench.freshness_report import kept_section, replace_section
 from intercom_bench.load_bench import LoadRun
 from intercom_bench.machine import describe_machine, load_average
 from intercom_bench.report import BenchResults, FileInfo, render
@@ -218,7 +219,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     results.finished_at = utc_now()
     results.machine["load average at end (1/5/15 min)"] = load_average()
     results.notes.extend(standard_notes(settings, tools))
-    args.results.write_text(redact(render(results), bench.secrets))
+    # The freshness section (bench/freshness.sh) is measured apart: kept as it is.
+    previous = args.results.read_text() if args.results.exists() else ""
+    freshness = kept_section(previous)
+    rendered = render(results)
+    if freshness is not None:
+        rendered = replace_section(rendered, freshness)
+    args.results.write_text(redact(rendered, bench.secrets))
     raw = args.results.with_suffix(".json")
     raw.write_text(redact(json.dumps(raw_results(results), indent=1, default=str), bench.secrets))
     log(f"Wrote {args.results} and {raw}")

@@ -13,22 +13,19 @@ token is never printed.
 from __future__ import annotations
 
 import argparse
-import copy
-import json
-import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import requests
-from dotenv import find_dotenv, load_dotenv
-from singer_sdk.configuration._dict_config import parse_environment_config
 from singer_sdk.exceptions import ConfigValidationError
 
 from tap_intercom.access import check_access, render_table
+from tap_intercom.check_results import CheckResult, fail, ok, print_report, warn
 from tap_intercom.client import REGION_URLS
+from tap_intercom.config import load_config
 from tap_intercom.runtime import build_client
 from tap_intercom.secrets import mask, spellings
 from tap_intercom.settings import API_VERSIONS, parse_settings
@@ -36,8 +33,6 @@ from tap_intercom.skips import FAIL
 from tap_intercom.tap import TapIntercom
 
 # The user's familiar variable from the standalone script, honoured when the setting is unset.
-TOKEN_FALLBACK_ENV = "INTERCOM_ACCESS_TOKEN"
-ENV_PREFIX = "TAP_INTERCOM_"
 # `app.region` is documented only by the example "US"; accept the long names too.
 REGION_NAMES = {"europe": "eu", "australia": "au", "united states": "us"}
 TOKEN_HELP = (
@@ -48,30 +43,6 @@ TOKEN_HELP = (
 LOW_HEADROOM_FRACTION = 0.2
 # A check reports an outage rather than waiting it out for `outage_retry_minutes`.
 CHECK_RETRY_SECONDS = 20.0
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """One line of the report: `status` is OK, WARN or FAIL."""
-
-    name: str
-    status: str
-    message: str
-
-    def render(self) -> str:
-        return f"[{self.status:^4}] {self.name}: {self.message}"
-
-
-def ok(name: str, message: str) -> CheckResult:
-    return CheckResult(name, "OK", message)
-
-
-def warn(name: str, message: str) -> CheckResult:
-    return CheckResult(name, "WARN", message)
-
-
-def fail(name: str, message: str) -> CheckResult:
-    return CheckResult(name, "FAIL", message)
 
 
 def base_url(config: Mapping[str, Any]) -> str:
@@ -261,50 +232,6 @@ def check_rate_limit(config: Mapping[str, Any], headers: Mapping[str, str]) -> C
     return ok("intercom rate limit", headroom)
 
 
-def load_config(config_args: Sequence[str]) -> dict[str, Any]:
-    """Config files merged in order, then TAP_INTERCOM_* variables when `ENV` is given (the
-    SDK's `--config ENV` convention, via the tap's own config loading), then the
-    INTERCOM_ACCESS_TOKEN fallback."""
-    # The project folder's .env, as Meltano reads it (variables already set win): it may hold
-    # INTERCOM_ACCESS_TOKEN or TAP_INTERCOM_* settings.
-    load_dotenv(find_dotenv(usecwd=True), override=False)
-    config: dict[str, Any] = {}
-    for path in config_args:
-        if path != "ENV":
-            config |= json.loads(Path(path).read_text())
-    if "ENV" in config_args:
-        config |= env_config()
-    if not config.get("access_token") and os.environ.get(TOKEN_FALLBACK_ENV):
-        config["access_token"] = os.environ[TOKEN_FALLBACK_ENV]
-    return config
-
-
-def env_config() -> dict[str, Any]:
-    """TAP_INTERCOM_* variables, parsed by the SDK against the tap's config schema."""
-    schema = copy.deepcopy(TapIntercom.config_jsonschema)
-    TapIntercom.append_builtin_config(schema)
-    found = parse_environment_config(schema, ENV_PREFIX)
-    return {name: as_number(schema["properties"][name], value) for name, value in found.items()}
-
-
-def as_number(spec: Mapping[str, Any], value: Any) -> Any:
-    """The SDK leaves `number` settings from the environment as strings (it converts only
-    integers, booleans, arrays and objects: singer_sdk/configuration/_dict_config.py), and
-    Meltano exports every setting, e.g. TAP_INTERCOM_REQUEST_TIMEOUT=60."""
-    types = spec.get("type", [])
-    if "number" in types and isinstance(value, str):
-        return float(value)
-    return value
-
-
-def report(results: Sequence[CheckResult]) -> int:
-    for result in results:
-        print(result.render())
-    failed = [result for result in results if result.status == "FAIL"]
-    print("Intercom: " + ("NOT ready, fix the FAIL lines above" if failed else "ready"))
-    return 1 if failed else 0
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tap-intercom-check", description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -317,7 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--catalog", type=Path, help="check only the streams this Singer catalog selects"
     )
     args = parser.parse_args(argv)
-    return report(check_intercom(load_config(args.config or ["ENV"]), args.catalog))
+    config = load_config(TapIntercom, args.config or ["ENV"])
+    return print_report("Intercom", check_intercom(config, args.catalog))
 
 
 if __name__ == "__main__":

@@ -33,16 +33,23 @@ class Runtime:
         return int(self.started_at.timestamp())
 
 
-def build_runtime(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> Runtime:
-    """`clock` times every wait (retries, rate limits, a held scroll): tests pass a virtual one."""
-    client = build_client(settings, clock)
+def build_runtime(
+    settings: Settings, clock: Clock = SYSTEM_CLOCK, budget: RateBudget | None = None
+) -> Runtime:
+    """`clock` times every wait (retries, rate limits, a held scroll): tests pass a virtual one.
+    `budget`: a rate budget shared with other runs of the same process (the webhook receiver's
+    one run per batch), instead of one of this run's own."""
+    client = build_client(settings, clock, budget)
     progress = Progress(client.budget.stats, availability=client.availability, clock=clock.time)
     client.on_wait = progress.refresh
     return Runtime(settings, client, progress, clock)
 
 
-def build_client(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> IntercomClient:
-    budget = RateBudget(settings.max_requests_per_minute, clock=clock.time, sleep=clock.sleep)
+def build_client(
+    settings: Settings, clock: Clock = SYSTEM_CLOCK, budget: RateBudget | None = None
+) -> IntercomClient:
+    if budget is None:
+        budget = new_budget(settings, clock)
     client_settings = ClientSettings(
         base_url=settings.base_url,
         access_token=settings.access_token,
@@ -54,10 +61,16 @@ def build_client(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> IntercomCli
     return IntercomClient(client_settings, budget, clock)
 
 
+def new_budget(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> RateBudget:
+    return RateBudget(settings.max_requests_per_minute, clock=clock.time, sleep=clock.sleep)
+
+
 def sync_type(settings: Settings, state: dict[str, Any]) -> str:
     """The run's kind for the `sync` marker (docs/architecture.md)."""
-    if settings.conversation_ids:
-        return "conversations"
+    if settings.targeted:
+        # `conversations` names a run of conversation_ids alone, as before the other id lists.
+        others = settings.contact_ids or settings.company_ids or settings.ticket_ids
+        return "objects" if others else "conversations"
     if settings.hours_back:
         return "incremental"
     if settings.end_date is None and _has_bookmark(state):

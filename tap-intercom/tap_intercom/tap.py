@@ -10,7 +10,9 @@ from singer_sdk.exceptions import ConfigValidationError
 from typing_extensions import override
 
 from tap_intercom.clock import SYSTEM_CLOCK, Clock
+from tap_intercom.config import env_config
 from tap_intercom.quiet_logs import quiet_sdk_boilerplate
+from tap_intercom.ratelimit import RateBudget
 from tap_intercom.runtime import Runtime, build_runtime, sync_marker, sync_type
 from tap_intercom.secrets import mask, spellings
 from tap_intercom.settings import CONFIG_SCHEMA, config_errors, parse_settings
@@ -58,6 +60,8 @@ class TapIntercom(Tap):
     config_jsonschema = CONFIG_SCHEMA
     # Times every wait of the run; a test running the tap in-process sets a virtual clock.
     clock: Clock = SYSTEM_CLOCK
+    # A rate budget shared with other in-process runs (the webhook receiver's); None: its own.
+    budget: RateBudget | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         quiet_sdk_boilerplate()  # before the SDK's first line of boilerplate, in its __init__
@@ -67,9 +71,7 @@ class TapIntercom(Tap):
     def _env_var_config(self) -> dict[str, Any]:
         """TAP_INTERCOM_* variables (`--config ENV`), `number` settings included: the SDK
         leaves those as strings, e.g. TAP_INTERCOM_REQUEST_TIMEOUT=30."""
-        from tap_intercom.connection_check import env_config  # imports this module
-
-        return env_config()
+        return env_config(type(self))
 
     @override
     def discover_streams(self) -> list[Stream]:
@@ -77,7 +79,7 @@ class TapIntercom(Tap):
 
     @cached_property
     def runtime(self) -> Runtime:
-        return build_runtime(parse_settings(self.config), self.clock)
+        return build_runtime(parse_settings(self.config), self.clock, self.budget)
 
     @override
     def _validate_config(self, *, raise_errors: bool = True) -> list[str]:

@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 import psycopg2.extensions
 from psycopg2 import sql
 
-from target_supabase.catalog import existing_columns
-from target_supabase.connection import Database
-from target_supabase.ddl import evolve_statements, lock_schema_changes, privileges_statement
-from target_supabase.loader import TableLoad, merge_statement
-from target_supabase.names import fit_identifier
+from target_supabase.db.catalog import existing_columns
+from target_supabase.db.connection import Database
+from target_supabase.db.ddl import evolve_statements, lock_schema_changes, privileges_statement
+from target_supabase.db.loader import TableLoad, merge_statement
 from target_supabase.settings import LoadSettings
 from target_supabase.sync_log import SyncMarker
-from target_supabase.table_spec import SYNCED_AT, SYNCED_AT_DEFAULT, Column, TableSpec
+from target_supabase.tables.names import fit_identifier
+from target_supabase.tables.table_spec import SYNCED_AT, SYNCED_AT_DEFAULT, Column, TableSpec
 from target_supabase.versions import keys_not_in
 
 STAGE_PREFIX = "_stage_"

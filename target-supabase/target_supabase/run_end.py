@@ -10,12 +10,12 @@ from target_supabase.sync_log import SyncMarker
 from target_supabase.versions import retire_old_rows
 
 if TYPE_CHECKING:
-    from target_supabase.target import TargetSupabase
+    from target_supabase.run import LoadRun
 
 
 class RunEnd:
-    def __init__(self, target: TargetSupabase, marker: SyncMarker, received_anything: bool) -> None:
-        self.target = target
+    def __init__(self, run: LoadRun, marker: SyncMarker, received_anything: bool) -> None:
+        self.run = run
         self.marker = marker
         # The tap finished: its last STATE says so, or (a tap without the marker) the input
         # ended after at least one message.
@@ -23,24 +23,24 @@ class RunEnd:
 
     def apply(self) -> None:
         self._publish_staged_tables()
-        if self.target.settings.load_method != "overwrite":
+        if self.run.settings.load_method != "overwrite":
             self._retire_old_versions()
 
     def _publish_staged_tables(self) -> None:
-        target, plan = self.target, self.target.overwrites
-        timeout = target.settings.statement_timeout_seconds
+        run, plan = self.run, self.run.overwrites
+        timeout = run.settings.statement_timeout_seconds
         for name, staged in list(plan.staged.items()):
             stream = staged.stream
             unmatched = self._unmatched_rejection(stream, staged.real.primary_key)
             replace = plan.complete(stream, self.marker) and not unmatched
-            kept = target.versions.kept_keys.get(stream, set()) if replace else set()
-            with target.db.transaction(timeout, what=f"replacing the rows of {name}") as cur:
+            kept = run.versions.kept_keys.get(stream, set()) if replace else set()
+            with run.db.transaction(timeout, what=f"replacing the rows of {name}") as cur:
                 rows = publish(cur, staged, replace, kept)
             del plan.staged[name]
             if replace:
-                target.logger.info("Table %s replaced by this run's %d rows", name, rows)
+                run.logger.info("Table %s replaced by this run's %d rows", name, rows)
             else:
-                target.logger.warning(
+                run.logger.warning(
                     "load_method overwrite: stream %s did not arrive complete (%s), so table %s "
                     "was not replaced; its %d rows were merged by key",
                     staged.stream,
@@ -52,12 +52,12 @@ class RunEnd:
     def _unmatched_rejection(self, stream: str, primary_key: tuple[str, ...]) -> bool:
         """A record of `stream` was set aside and its row cannot be told (its key is unknown,
         or the table has none): no row of the stream may be removed this run."""
-        versions = self.target.versions
+        versions = self.run.versions
         kept = versions.kept_keys.get(stream)
         return stream in versions.unknown_rejections or (bool(kept) and not primary_key)
 
     def _why_incomplete(self, stream: str) -> str:
-        if self.target.versions.unknown_rejections & {stream}:
+        if stream in self.run.versions.unknown_rejections:
             return "a record set aside cannot be matched to its row"
         if stream in self.marker.skipped_streams:
             return "the tap skipped it"
@@ -68,20 +68,20 @@ class RunEnd:
         return f"a {self.marker.sync_type} run reads part of the data"
 
     def _retire_old_versions(self) -> None:
-        target = self.target
-        if not self.run_complete or not target.versions.activated:
+        run = self.run
+        if not self.run_complete or not run.versions.activated:
             return
-        sinks = {sink.stream_name: sink for sink in target.table_sinks()}
-        hard = target.settings.hard_delete
-        timeout = target.settings.statement_timeout_seconds
-        for stream, version in target.versions.activated.items():
+        sinks = {sink.stream_name: sink for sink in run.table_sinks()}
+        hard = run.settings.hard_delete
+        timeout = run.settings.statement_timeout_seconds
+        for stream, version in run.versions.activated.items():
             sink = sinks.get(stream)
             if sink is None or stream in self.marker.skipped_streams:
                 # A stream the tap skipped may have stopped halfway: its rows stay.
                 continue
-            kept = target.versions.kept_keys.get(stream, set())
+            kept = run.versions.kept_keys.get(stream, set())
             if self._unmatched_rejection(stream, sink.spec.primary_key):
-                target.logger.warning(
+                run.logger.warning(
                     "Stream %s: a record set aside this run cannot be matched to its row, so "
                     "rows not in version %s are not retired this run",
                     stream,
@@ -89,10 +89,10 @@ class RunEnd:
                 )
                 continue
             what = f"retiring old versions of {sink.spec.name}"
-            with target.db.transaction(timeout, what=what) as cur:
+            with run.db.transaction(timeout, what=what) as cur:
                 key_columns = sink.spec.primary_key
                 rows = retire_old_rows(cur, sink.spec.ident, version, hard, key_columns, kept)
-            target.logger.info(
+            run.logger.info(
                 "Stream %s: %d rows not in version %s %s",
                 stream,
                 rows,

@@ -6,27 +6,26 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import psycopg2.extensions
-from singer_sdk.exceptions import InvalidRecord, MissingKeyPropertiesError
+from singer_sdk.exceptions import InvalidJSONSchema, InvalidRecord, MissingKeyPropertiesError
 from singer_sdk.sinks import BatchSink
 
-from target_supabase.catalog import ensure_table, table_exists
-from target_supabase.encoding import JSON_NUL, NUL, RowEncoder, UnstorableValueError, dump_json
-from target_supabase.fresh_stack import on_fresh_stack
-from target_supabase.latest import LatestByKey
-from target_supabase.loader import (
+from target_supabase.db.catalog import ensure_table, table_exists
+from target_supabase.db.loader import (
     Batch,
     TableLoad,
     add_column,
     delete_children,
-    insert_rejected,
     load,
     load_setting_aside,
     soft_delete,
 )
-from target_supabase.names import column_names, fit_identifier, table_name
+from target_supabase.db.refusals import load_isolating
+from target_supabase.encoding import JSON_NUL, NUL, RowEncoder, UnstorableValueError, dump_json
+from target_supabase.fresh_stack import on_fresh_stack
+from target_supabase.latest import LatestByKey
 from target_supabase.reader import NESTED_TOO_DEEP
-from target_supabase.refusals import load_isolating
-from target_supabase.table_spec import (
+from target_supabase.tables.names import column_names, fit_identifier, table_name
+from target_supabase.tables.table_spec import (
     DELETED_AT_COLUMN,
     VERSION_COLUMN,
     Column,
@@ -39,7 +38,9 @@ from target_supabase.validation import FastValidator
 from target_supabase.versions import with_version_columns
 
 if TYPE_CHECKING:
-    from target_supabase.target import TargetSupabase
+    from singer_sdk.target_base import Target
+
+    from target_supabase.run import LoadRun
 
 
 class ValidatingSink(BatchSink):
@@ -47,23 +48,31 @@ class ValidatingSink(BatchSink):
 
     def __init__(
         self,
-        target: TargetSupabase,
+        target: Target,
         stream_name: str,
         schema: dict,
         key_properties: Sequence[str] | None,
+        *,
+        run: LoadRun,
     ) -> None:
-        self.owner = target
-        self.settings = target.settings
+        self.run = run
+        self.settings = run.settings
         super().__init__(target, stream_name, schema, key_properties)
         self.batch = Batch()
         self.batch_bytes = 0
         self.batch_records = 0
         self._rejection: str | None = None
         self._nul_stripper = RowEncoder([])
-        self._max_bytes = int(self.config.get("batch_max_bytes") or 64 * 1024 * 1024)
+        self._max_bytes = self.settings.batch_max_bytes
 
     def get_validator(self) -> FastValidator | None:
-        return FastValidator(self.schema) if self.validate_schema else None
+        if not self.validate_schema:
+            return None
+        try:
+            return FastValidator(self.schema)
+        except InvalidJSONSchema as exc:
+            msg = f"SCHEMA message of stream {self.stream_name!r} is not a valid JSON schema: {exc}"
+            raise InvalidJSONSchema(msg) from None
 
     def _validate_and_parse(self, record: dict) -> dict:
         # Values stay strings: PostgreSQL parses dates itself, so the SDK's datetime parsing
@@ -125,7 +134,7 @@ class ValidatingSink(BatchSink):
     def set_aside(self, record_json: str, reason: str) -> None:
         self.batch.rejected.append((record_json, reason))
         self.batch_bytes += len(record_json)
-        self.owner.log_rejection(self.stream_name, reason)
+        self.run.log_rejection(self.stream_name, reason)
 
     def rejected_json(self, record: dict) -> str:
         """The record as JSON for the rejected records table (NULs in values removed)."""
@@ -168,9 +177,7 @@ class ValidatingSink(BatchSink):
     def _insert_rejected(
         self, cur: psycopg2.extensions.cursor, rejected: Sequence[tuple[str, str]]
     ) -> None:
-        insert_rejected(
-            cur, self.owner.rejected_table, self.owner.sync_log.row_id, self.stream_name, rejected
-        )
+        self.run.insert_rejected(cur, self.stream_name, list(rejected))
 
     def _start_next_batch(self) -> None:
         self.batch = Batch()
@@ -182,11 +189,11 @@ class TableSink(ValidatingSink):
     """Loads a stream into its table; may be a parent or a replaced-as-a-set child."""
 
     def setup(self) -> None:
-        self.owner.before_table_change(self.stream_name)
-        self.version: int | None = self.owner.versions.activated.get(self.stream_name)
+        self.run.before_table_change(self.stream_name)
+        self.version: int | None = self.run.versions.activated.get(self.stream_name)
         self._configure()
         self.replace_set = self.settings.replace_sets.get(self.stream_name)
-        self.is_parent = bool(self.owner.children_of(self.stream_name))
+        self.is_parent = bool(self.run.children_of(self.stream_name))
         self._rows_by_parent: dict[tuple, list[int]] = {}
         self._warned_fields: set[str] = set()
 
@@ -197,13 +204,13 @@ class TableSink(ValidatingSink):
             self.stream_name,
             self.schema,
             tuple(self.key_properties),
-            self.owner.replication_key_of(self.stream_name),
+            self.run.replication_key_of(self.stream_name),
         )
         self.spec: TableSpec = stream_table_spec(shape, self.settings)
-        self.owner.refuse_reserved(self.stream_name, self.spec)
+        self.run.refuse_reserved(self.stream_name, self.spec)
         if self.version is not None:
             self.spec = with_version_columns(self.spec, self.settings.hard_delete)
-        types = ensure_table(self.owner.db, self.spec, self.settings)
+        types = ensure_table(self.run.db, self.spec, self.settings)
         names = column_names(self.stream_name, properties)
         fields = [(name, names[name]) for name in properties]
         if self.version is not None:
@@ -212,7 +219,7 @@ class TableSink(ValidatingSink):
         self.known_fields = set(properties)
         replication_key = shape.replication_key
         self.load = TableLoad(
-            table=self.owner.stage_for(self.stream_name, self.spec, types),
+            table=self.run.stage_for(self.stream_name, self.spec, types),
             columns=[column for _, column in fields],
             primary_key=self.spec.primary_key,
             replication_column=fit_identifier(replication_key)
@@ -235,7 +242,7 @@ class TableSink(ValidatingSink):
         """Rows from now on belong to `version` (ACTIVATE_VERSION, or a record's `version`)."""
         if self.version is None:
             # The table gains the version columns: what is buffered goes in without them first.
-            self.owner.drain_sink(self)
+            self.run.drain_sink(self)
             self.version = version
             self._configure()
         self.version = version
@@ -265,7 +272,7 @@ class TableSink(ValidatingSink):
         lines.append(line)
         self.batch_bytes += len(line)
         if self.is_parent:
-            self.owner.note_parent(self.stream_name, record)
+            self.run.note_parent(self.stream_name, record)
 
     def _encode(self, record: dict) -> str:
         nul_removed = self.encoder.nul_removed
@@ -287,11 +294,11 @@ class TableSink(ValidatingSink):
             self.batch.lines[index] = None
 
     def has_work(self) -> bool:
-        return super().has_work() or self.owner.replacements.has(self.stream_name)
+        return super().has_work() or self.run.replacements.has(self.stream_name)
 
     def flush(self) -> None:
         """Hand the batch to the database's worker thread; the next one starts filling."""
-        replacements = self.owner.replacements
+        replacements = self.run.replacements
         parents = replacements.take(self.stream_name) if self.replace_set else []
         columns = replacements.parent_columns(self.stream_name) if parents else []
         target_load = self.load  # the job may run after a new version changed self.load
@@ -307,7 +314,7 @@ class TableSink(ValidatingSink):
         def job() -> None:
             timeout = self.settings.statement_timeout_seconds
             refused: list[tuple[int, str]] = []
-            with self.owner.db.transaction(timeout, what=f"loading {self.spec.name}") as cur:
+            with self.run.db.transaction(timeout, what=f"loading {self.spec.name}") as cur:
                 if parents:
                     delete_children(cur, target_load.table, columns, parents)
                 if records and set_aside:
@@ -319,18 +326,18 @@ class TableSink(ValidatingSink):
                     self.note_rejected(_line_record(encoder, batch.lines[index]))
                 self._insert_rejected(cur, [*batch.rejected, *refused_rows])
             for _, reason in refused:
-                self.owner.log_rejection(self.stream_name, reason)
+                self.run.log_rejection(self.stream_name, reason)
             loaded, set_apart = records - len(refused), rejected + len(refused)
-            self.owner.sync_log.totals.add(self.stream_name, loaded, set_apart, nul_removed)
+            self.run.sync_log.totals.add(self.stream_name, loaded, set_apart, nul_removed)
             if loaded:  # rows PostgreSQL refused do not make a stream's data (`overwrite`)
-                self.owner.overwrites.streams_with_rows.add(self.stream_name)
+                self.run.overwrites.streams_with_rows.add(self.stream_name)
 
-        self.owner.db.later(job)
+        self.run.db.later(job)
 
     def note_rejected(self, record: dict | None) -> None:
         """Its row, if any, keeps its version's old values: not retired (versions.py)."""
         keys = None if record is None else tuple(record.get(k) for k in self.key_properties)
-        self.owner.versions.keep(self.stream_name, keys)
+        self.run.versions.keep(self.stream_name, keys)
 
     def _warn_unknown_fields(self, record: dict) -> None:
         for name in record.keys() - self.known_fields - self._warned_fields:
@@ -362,18 +369,16 @@ class SoftDeleteSink(ValidatingSink):
 
     def flush(self) -> None:
         # The rows to mark may still be buffered in the target stream's sink.
-        self.owner.drain_stream(self.spec.target_stream)
-        table = self.owner.table_ident(self.table)
+        self.run.drain_stream(self.spec.target_stream)
+        table = self.run.table_ident(self.table)
         timeout = self.settings.statement_timeout_seconds
-        with self.owner.db.transaction(
-            timeout, what=f"marking deleted rows of {self.table}"
-        ) as cur:
+        with self.run.db.transaction(timeout, what=f"marking deleted rows of {self.table}") as cur:
             rows = list(self._rows.values())
             refused: list[tuple[int, str]] = []
             if table_exists(cur, table):
                 add_column(cur, table, self.deleted_at_column, "timestamptz")
                 refused = self._mark(cur, table, rows)
-                staged = self.owner.overwrites.staged.get(self.table)
+                staged = self.run.overwrites.staged.get(self.table)
                 if staged is not None:  # `overwrite`: the rows that will replace the table's
                     refused += self._mark_staged(cur, staged.stage.ident, rows, refused)
             elif rows:
@@ -381,11 +386,11 @@ class SoftDeleteSink(ValidatingSink):
             refused_rows = [(dump_json(rows[i]), reason) for i, reason in refused]
             self._insert_rejected(cur, [*self.batch.rejected, *refused_rows])
         for _, reason in refused:
-            self.owner.log_rejection(self.stream_name, reason)
+            self.run.log_rejection(self.stream_name, reason)
         self._rows = {}
         nul_removed = self._nul_stripper.nul_removed
         self._nul_stripper.nul_removed = 0
-        totals = self.owner.sync_log.totals
+        totals = self.run.sync_log.totals
         records, rejected = self.batch_records - len(refused), len(self.batch.rejected)
         totals.add(self.stream_name, records, rejected + len(refused), nul_removed)
         self._start_next_batch()
@@ -395,7 +400,7 @@ class SoftDeleteSink(ValidatingSink):
     ) -> list[tuple[int, str]]:
         """Mark the rows deleted; returns the ones PostgreSQL refused (when they are set aside)."""
         columns, deleted_at = self.key_columns, self.deleted_at_column
-        marked = self.owner.sync_log.totals.marked_deleted
+        marked = self.run.sync_log.totals.marked_deleted
         if self.settings.on_invalid_record == "fail":
             marked[self.table] += soft_delete(cur, table, columns, deleted_at, rows)
             return []

@@ -15,10 +15,9 @@ from typing import Any
 from psycopg2 import sql
 from psycopg2.extras import execute_values
 
-from target_supabase.catalog import table_exists
-from target_supabase.loader import add_column
-from target_supabase.names import fit_identifier, support_table_name
-from target_supabase.reconcile import (
+from target_supabase.db.catalog import table_exists
+from target_supabase.db.loader import add_column
+from target_supabase.db.reconcile import (
     MERGED_INTO,
     Marked,
     Reconciliation,
@@ -26,8 +25,9 @@ from target_supabase.reconcile import (
     live_count,
     reconcile,
 )
+from target_supabase.db.sqltext import render
 from target_supabase.sink import SoftDeleteSink, usable_id
-from target_supabase.sqltext import render
+from target_supabase.tables.names import fit_identifier, support_table_name
 
 
 class SnapshotSink(SoftDeleteSink):
@@ -36,7 +36,7 @@ class SnapshotSink(SoftDeleteSink):
     def setup(self) -> None:
         super().setup()
         prefix = self.settings.table_prefix
-        self.snapshots = self.owner.table_ident(support_table_name("id_snapshots", prefix))
+        self.snapshots = self.run.table_ident(support_table_name("id_snapshots", prefix))
         self._ids: list[tuple[str, str, str, str | None]] = []
         self._closing: dict[str, Any] | None = None
         self._open: str | None = None  # a snapshot whose ids arrived but not its end
@@ -58,25 +58,25 @@ class SnapshotSink(SoftDeleteSink):
         self._ids.append((snapshot_id, self.stream_name, object_id, merged))
 
     def flush(self) -> None:
-        self.owner.drain_stream(self.spec.target_stream)
+        self.run.drain_stream(self.spec.target_stream)
         ids, closing = self._ids, self._closing
         self._ids, self._closing = [], None
         timeout = self.settings.statement_timeout_seconds
-        with self.owner.db.transaction(timeout, what=f"checking {self.table} for deletions") as cur:
+        with self.run.db.transaction(timeout, what=f"checking {self.table} for deletions") as cur:
             if ids:
                 insert = "INSERT INTO {} (snapshot_id, stream, object_id, merged_into_id) VALUES %s"
                 execute_values(cur, sql.SQL(insert).format(self.snapshots), ids)
             if closing is not None:
                 self._apply(cur, closing)
             self._insert_rejected(cur, self.batch.rejected)
-        totals = self.owner.sync_log.totals
+        totals = self.run.sync_log.totals
         totals.add(self.stream_name, self.batch_records, len(self.batch.rejected), 0)
         self._start_next_batch()
 
     def _apply(self, cur: Any, closing: dict[str, Any]) -> None:
         snapshot_id = str(closing["snapshot_id"])
         self._open = None
-        table = self.owner.table_ident(self.table)
+        table = self.run.table_ident(self.table)
         stored = live_count(cur, self.snapshots, snapshot_id)
         if stored != closing.get("live_count"):
             self.logger.warning(
@@ -90,7 +90,7 @@ class SnapshotSink(SoftDeleteSink):
             self.logger.info("%s: no table %s yet: nothing to mark", self.stream_name, self.table)
         else:
             self._mark_absent(cur, table, snapshot_id, closing.get("listed_from"))
-            staged = self.owner.overwrites.staged.get(self.table)
+            staged = self.run.overwrites.staged.get(self.table)
             if staged is not None:  # `overwrite`: the rows that will replace (or merge into) it
                 self._reconcile(cur, staged.stage.ident, snapshot_id, closing.get("listed_from"))
         forget(cur, self.snapshots, self.stream_name)
@@ -98,7 +98,7 @@ class SnapshotSink(SoftDeleteSink):
 
     def _mark_absent(self, cur: Any, table: Any, snapshot_id: str, listed_from: str | None) -> None:
         marked = self._reconcile(cur, table, snapshot_id, listed_from)
-        self.owner.sync_log.totals.marked_deleted[self.table] += marked.total
+        self.run.sync_log.totals.marked_deleted[self.table] += marked.total
         self.logger.info(
             "Deletion check of %s: %d rows marked deleted (%d absent from Intercom, %d merged "
             "into another contact), %d marked earlier are live again",

@@ -19,10 +19,10 @@ import psycopg2
 import simplejson
 from psycopg2 import sql
 
-from target_supabase.connection import Database
+from target_supabase.db.connection import Database
+from target_supabase.db.loader import visible_nuls
+from target_supabase.db.refusals import refuses_a_row
 from target_supabase.encoding import dump_json
-from target_supabase.loader import visible_nuls
-from target_supabase.refusals import refuses_a_row
 
 UNKNOWN_SYNC_TYPE = "unknown"
 STALE_RUN_MESSAGE = "interrupted: still running when a later run started (the target was killed)"
@@ -89,6 +89,10 @@ def state_json(state: Any) -> str:
 class SyncLog:
     """Writes this run's row; each write is its own short transaction."""
 
+    # False for the webhook receiver's short runs (webhooks/): they run beside the scheduled
+    # pipeline, whose `running` row is alive and must not be closed by them.
+    closes_stale_runs = True
+
     def __init__(self, db: Database, table: sql.Identifier, metadata: Mapping[str, Any]) -> None:
         self._db = db
         self._table = table
@@ -103,13 +107,14 @@ class SyncLog:
             # A killed target (SIGKILL, lost machine) cannot finish its row: a run starting
             # while an older one is still `running` closes it. One pipeline per sync log: an
             # older run that is in fact alive sets its own status again at its next checkpoint.
-            cur.execute(
-                sql.SQL(
-                    "UPDATE {} SET status = 'incomplete', completed_at = now(), "
-                    "error_message = coalesce(error_message, %s) WHERE status = 'running'"
-                ).format(self._table),
-                (STALE_RUN_MESSAGE,),
-            )
+            if self.closes_stale_runs:
+                cur.execute(
+                    sql.SQL(
+                        "UPDATE {} SET status = 'incomplete', completed_at = now(), "
+                        "error_message = coalesce(error_message, %s) WHERE status = 'running'"
+                    ).format(self._table),
+                    (STALE_RUN_MESSAGE,),
+                )
             cur.execute(
                 sql.SQL(
                     "INSERT INTO {} (status, sync_type, metadata) VALUES ('running', %s, %s) "

@@ -18,7 +18,7 @@ from singer_sdk.exceptions import InvalidJSONSchema, InvalidRecord
 from singer_sdk.singerlib.exceptions import InvalidInputLine
 from singer_sdk.sinks.core import BaseJSONSchemaValidator
 
-from target_supabase.column_types import sql_type
+from target_supabase.tables.column_types import sql_type
 
 # ISO 8601 as PostgreSQL 15 reads it into timestamptz, in the forms taps write: a date, then
 # optionally `T`, `t` or a space and hh:mm[:ss[.fraction]], then optionally `Z`, `z` or an

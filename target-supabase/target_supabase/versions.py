@@ -25,7 +25,7 @@ import psycopg2.extensions
 from psycopg2 import sql
 from singer_sdk.singerlib.exceptions import InvalidInputLine
 
-from target_supabase.table_spec import (
+from target_supabase.tables.table_spec import (
     DELETED_AT_COLUMN,
     VERSION_COLUMN,
     TableSpec,

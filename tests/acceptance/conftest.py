@@ -18,8 +18,12 @@ def real_intercom() -> Iterator[Callable[..., RealIntercom]]:
     started: list[RealIntercom] = []
 
     def start(**options: Any) -> RealIntercom:
-        deleted = options.pop("deleted_conversations", 130)
-        fake = RealIntercom(build(int(time.time()), deleted), **options).start()
+        shape = {
+            key: options.pop(key)
+            for key in ("deleted_conversations", "companies", "company_bytes")
+            if key in options
+        }
+        fake = RealIntercom(build(int(time.time()), **shape), **options).start()
         started.append(fake)
         return fake
 

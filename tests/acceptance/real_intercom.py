@@ -19,6 +19,8 @@ service, with their evidence:
 - Conversation details return at most the 500 most recent parts (spec 2.16 L10994-10996).
 - Contact notes: `GET /contacts/{id}/notes` pages with `page` and `per_page` like Intercom's own
   SDK does (intercom/intercom-node, notes client), 50 a page by default (spec 2.16 L7280).
+- Outages: every request fails with 502/503/504 for a while (incidents.py has the evidence).
+- The companies scroll: one open per workspace, idle expiry, 404 and 500 "restart" (scroll.py).
 """
 
 from __future__ import annotations
@@ -27,16 +29,30 @@ import json
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from acceptance import routes
+from acceptance.incidents import Incidents, Outage
 from acceptance.replies import Reply, error
+from acceptance.scroll import ScrollRules
 from acceptance.workspace import Workspace
 
 TOKEN = "acceptance-token-4d9e1b"  # distinctive: a leak would show in any output
 RATE_WINDOW_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class Served:
+    """One request and the status it was answered with; `at` is real time (time.monotonic)."""
+
+    at: float
+    method: str
+    path: str
+    query: dict[str, str]
+    status: int
 
 
 class RealIntercom:
@@ -48,10 +64,13 @@ class RealIntercom:
         self.denied: set[str] = set()  # path prefixes the token lacks the permission for
         self.requests: Counter[tuple[str, str]] = Counter()
         self.throttled = 0
-        self.clock_offset = 0.0  # seconds the search index's clock is ahead of real time
+        self.clock_offset = 0.0  # seconds the fake's clock (search index, scroll) is ahead
         self.visible_from: dict[tuple[str, str], float] = {}  # (kind, id) -> index time
         self.on_request: list[tuple[str, Any]] = []  # (path prefix, callback) fired once
         self.lock = threading.RLock()
+        self.served: list[Served] = []
+        self.incidents = Incidents(self.now)
+        self.scroll = ScrollRules(self.now, self.advance_clock)
         self._window = (0, 0)  # (window start, requests in it)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
@@ -100,9 +119,13 @@ class RealIntercom:
         with self.lock:
             self.visible_from[(kind, object_id)] = self.now() + seconds
 
-    def advance_search_clock(self, seconds: float) -> None:
+    def advance_clock(self, seconds: float) -> None:
+        """Let `seconds` pass for the fake (search visibility, scroll expiry) at once."""
         with self.lock:
             self.clock_offset += seconds
+
+    def plan_outage(self, outage: Outage) -> None:
+        self.incidents.plan(outage)
 
     def now(self) -> float:
         return time.time() + self.clock_offset
@@ -120,6 +143,17 @@ class RealIntercom:
     ) -> tuple[Reply, dict[str, str]]:
         with self.lock:
             self.requests[(method, path)] += 1
+        reply, headers = self._answer(method, path, query, body, token)
+        with self.lock:
+            self.served.append(Served(time.monotonic(), method, path, query, reply.status))
+        return reply, headers
+
+    def _answer(
+        self, method: str, path: str, query: dict[str, str], body: Any, token: str | None
+    ) -> tuple[Reply, dict[str, str]]:
+        failed = self.incidents.failure_for(path)
+        if failed is not None:
+            return failed, {}
         if token != TOKEN:
             return error(401, "unauthorized", "Access Token Invalid"), {}
         headers, over = self._rate_headers()
@@ -177,11 +211,14 @@ def _handler_for(fake: RealIntercom) -> type[BaseHTTPRequestHandler]:
             auth = self.headers.get("Authorization") or ""
             token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
             reply, headers = fake.answer(method, parts.path, query, body, token)
-            payload = json.dumps(reply.body).encode()
+            if reply.html is None:
+                payload, content_type = json.dumps(reply.body).encode(), "application/json"
+            else:
+                payload, content_type = reply.html.encode(), "text/html"
             self.send_response(reply.status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(payload)))
-            for name, value in headers.items():
+            for name, value in {**reply.headers, **headers}.items():
                 self.send_header(name, value)
             self.end_headers()
             self.wfile.write(payload)

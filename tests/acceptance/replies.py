@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -11,6 +11,9 @@ from typing import Any
 class Reply:
     status: int
     body: dict[str, Any]
+    # An answer that is not JSON (a proxy's HTML error page): sent as text/html instead of `body`.
+    html: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def error(status: int, code: str, message: str) -> Reply:

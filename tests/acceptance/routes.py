@@ -173,11 +173,7 @@ def _contact_companies(
 
 
 def _companies_scroll(fake: RealIntercom, query: dict[str, str], body: Any) -> Reply:
-    # Only enough for a run to get through (the scroll's own quirks,
-    # docs/intercom-api.md#companies-scroll, are not covered here yet): one page, then an empty one.
-    data = [] if query.get("scroll_param") else fake.workspace.companies
-    return _ok({"type": "list", "data": data, "pages": None, "total_count": None,
-                "scroll_param": "8f5d-acceptance-scroll"})  # fmt: skip
+    return fake.scroll.answer(query.get("scroll_param"), fake.workspace.companies)
 
 
 _ROUTES: list[tuple[str, str, Any]] = [

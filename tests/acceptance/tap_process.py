@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,3 +96,35 @@ def run_tap(
         assert run.returncode == 0, run.describe()
         assert "Traceback" not in run.stderr, run.describe()
     return run
+
+
+def run_tap_reading_slowly(
+    directory: Path,
+    config: dict[str, Any],
+    stop_reading_at: Callable[[dict[str, Any]], bool],
+    while_stopped: Callable[[], None],
+    stopped_seconds: float = 1.0,
+) -> TapRun:
+    """A run whose reader (a busy target) stops reading the tap's stdout at the first message
+    `stop_reading_at` picks: the tap blocks as soon as the pipe is full. `while_stopped` runs
+    then (e.g. lets the fake's clock pass a minute), and reading resumes `stopped_seconds` later."""
+    errors = directory / "stderr.txt"
+    lines: list[str] = []
+    with errors.open("w") as stderr:
+        tap = subprocess.Popen(
+            tap_arguments(directory, config),
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        assert tap.stdout is not None
+        stopped = False
+        for line in tap.stdout:
+            lines.append(line)
+            if not stopped and line.startswith("{") and stop_reading_at(json.loads(line)):
+                stopped = True
+                while_stopped()
+                time.sleep(stopped_seconds)
+        returncode = tap.wait(timeout=180)
+    return TapRun(returncode, "".join(lines), errors.read_text())

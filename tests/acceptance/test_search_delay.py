@@ -39,7 +39,7 @@ def test_a_change_the_search_shows_late_comes_with_a_later_run(
         fake.touch(kind, SHOWN[kind], at=now - 1)
 
     second = run_tap(tmp_path / "2", config, first.final_state)
-    fake.advance_search_clock(LAG)
+    fake.advance_clock(LAG)
     third = run_tap(tmp_path / "3", config, second.final_state)
 
     for kind, (stream, key) in KEYS.items():
@@ -61,7 +61,7 @@ def test_a_change_made_during_a_run_comes_with_the_next_run(
 
     fake.on_request.append(("/conversations/search", change_mid_run))
     second = run_tap(tmp_path / "2", config, first.final_state)
-    fake.advance_search_clock(LAG)
+    fake.advance_clock(LAG)
     third = run_tap(tmp_path / "3", config, second.final_state)
 
     changed_at = fake.workspace.conversations[TWO_TEAMMATES]["updated_at"]

@@ -72,7 +72,11 @@ class Workspace:
         return len(self.conversations[conversation_id]["_all_parts"])
 
 
-def build(anchor: int, deleted_conversations: int = 130) -> Workspace:
+def build(
+    anchor: int, deleted_conversations: int = 130, companies: int = 2, company_bytes: int = 0
+) -> Workspace:
+    """`company_bytes`: each company carries a custom attribute that long (large records fill
+    the pipe to a slow reader)."""
     ws = Workspace(anchor)
     ws.admins = [_admin(str(n), anchor) for n in (1, 2, 3)]
     ws.teams = [
@@ -102,7 +106,7 @@ def build(anchor: int, deleted_conversations: int = 130) -> Workspace:
     }
     _add_conversations(ws)
     _add_contacts(ws)
-    ws.companies = [_company(n, anchor) for n in (1, 2)]
+    ws.companies = [_company(n, anchor, company_bytes) for n in range(1, companies + 1)]
     ws.tickets = {tid: _ticket(tid, anchor - n * 3600) for n, tid in enumerate(("701", "702"), 3)}
     # Newest first by deleted_at, as the spec's example answer to order=desc (L13566-13580).
     ws.deleted = [
@@ -341,7 +345,7 @@ def _note(contact_id: str, number: int, created: int) -> dict[str, Any]:
     }
 
 
-def _company(number: int, anchor: int) -> dict[str, Any]:
+def _company(number: int, anchor: int, padding: int) -> dict[str, Any]:
     return {
         "type": "company",
         "id": f"co-{number}",
@@ -357,7 +361,7 @@ def _company(number: int, anchor: int) -> dict[str, Any]:
         "tags": {"type": "tag.list", "tags": []},
         "segments": {"type": "segment.list", "segments": []},
         "plan": {},
-        "custom_attributes": {},
+        "custom_attributes": {"account_notes": "n" * padding} if padding else {},
     }
 
 

@@ -14,7 +14,9 @@ from typing import Any
 import yaml
 from openapi_schema_validator import OAS30Validator
 
-SPEC_DIR = Path("/work/shared/intercom-openapi")
+# Intercom's official descriptions, kept beside this module (specs/README.md: source, commit,
+# licence, checksums).
+SPEC_DIR = Path(__file__).parent / "specs"
 # Nullable timestamps/ids in conversation statistics: the spec types them as plain integers, but a
 # conversation never closed (or never assigned) has no close (assignment) time; the fake sends
 # null there. Not verified against live data.

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from target_supabase.column_types import TYPE_TABLE
+from target_supabase.tables.column_types import TYPE_TABLE
 
 from meltano.project import REPO_ROOT
 

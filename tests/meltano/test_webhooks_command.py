@@ -63,6 +63,7 @@ def test_the_readme_webhooks_command_answers_a_signed_ping(
         "MELTANO_DATABASE_URI": f"sqlite:///{tmp_path / 'meltano.db'}",
         "SUPABASE_DB_URL": database_url,
         "INTERCOM_CLIENT_SECRET": SECRET,
+        "INTERCOM_ACCESS_TOKEN": "receiver-test-token",
     }
     log = (tmp_path / "receiver.log").open("w")
     receiver = subprocess.Popen(

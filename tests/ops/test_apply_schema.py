@@ -7,9 +7,10 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+from db_helpers import tables as table_names
 
 from ops.helpers import OPS_MODULE, run_module, write_config
-from ops.structure import describe_structure, table_names
+from ops.structure import describe_structure
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHECKED_IN_SQL = REPO_ROOT / "schemas" / "supabase.sql"

@@ -16,7 +16,10 @@ class PagedList:
         self.pages = pages
         self.asked: list[int] = []
 
-    def get(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
+    def get(
+        self, path: str, params: dict[str, Any], *, list_keys: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
+        assert list_keys == ("conversations",), "the list key the answer must hold"
         page = int(params["page"])
         self.asked.append(page)
         items = [

@@ -67,10 +67,55 @@ def merged_into(body: dict[str, Any]) -> str | None:
 
 
 def fetch_kind(topic: str) -> str | None:
-    """The object kind a change topic asks to fetch again (None: nothing to fetch)."""
-    if topic in DELETIONS or topic == "ping":
+    """The object kind a change topic asks to fetch again (None: nothing to fetch).
+
+    By the topic's first word, as the 2.16 topic list groups them
+    (developers.intercom.com/docs/references/2.16/webhooks/webhook-models): `conversation.*`
+    (`conversation.user.replied`, `conversation.admin.closed`...) and `conversation_part.*`
+    (`conversation_part.tag.created`, `conversation_part.redacted`) carry a conversation;
+    `contact.*` (`contact.user.updated`, `contact.lead.created`, `contact.unarchived`...),
+    `company.*` (`company.created`, `company.updated`) and `ticket.*` (`ticket.created`,
+    `ticket.state.updated`, `ticket.admin.replied`...) their object.
+    """
+    if topic in DELETIONS or topic in (MERGED, "ping"):
         return None
     head = topic.split(".", 1)[0]
     if head == "conversation_part":
         return "conversation"
     return head if head in FETCHED_KINDS else None
+
+
+def fetch_target(body: dict[str, Any]) -> tuple[str, str] | None:
+    """(kind, id) of the object a change notification asks to fetch, or None.
+
+    `data.item` is the object itself for most topics; some wrap it: `ticket.closed` sends
+    `{ticket: {...}}` from 2.15 on (webhook-models page, "ticket.closed"), the contact tag
+    topics a `contact_tag` holding `contact` and `tag` (same page, "Contact tag").
+    """
+    kind = fetch_kind(str(body.get("topic") or ""))
+    if kind is None:
+        return None
+    item = (body.get("data") or {}).get("item") or {}
+    if not isinstance(item, dict):
+        return None
+    if item.get("type") == kind and item.get("id"):
+        return kind, str(item["id"])
+    nested = item.get(kind)
+    if isinstance(nested, dict) and nested.get("id"):
+        return kind, str(nested["id"])
+    if kind == "conversation" and item.get("conversation_id"):
+        return kind, str(item["conversation_id"])
+    return None
+
+
+def changed_at(body: dict[str, Any]) -> int | None:
+    """When the notified change happened: the object's `updated_at` when the item carries it
+    (Unix seconds, like every Intercom timestamp), else the notification's `created_at`."""
+    item = (body.get("data") or {}).get("item") or {}
+    for value in (
+        item.get("updated_at") if isinstance(item, dict) else None,
+        body.get("created_at"),
+    ):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return int(value)
+    return None

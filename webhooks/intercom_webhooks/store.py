@@ -1,4 +1,4 @@
-"""The database side of the receiver: events stored once, deletions marked.
+"""The database side of the receiver: events stored once, deletions marked, fetches tracked.
 
 Each call is one short transaction on its own pooled connection (Supabase's transaction pooler
 works too: nothing is kept per session). The tables are the target's own (`webhook_events`) and
@@ -14,14 +14,14 @@ from typing import Any
 
 import psycopg2.extensions
 from psycopg2 import pool, sql
-from target_supabase.catalog import ensure_table, table_exists
-from target_supabase.connection import Database, connection_params
-from target_supabase.ddl import preamble_statements, trigger_function_exists
-from target_supabase.loader import add_column
-from target_supabase.names import fit_identifier, support_table_name, table_name
+from target_supabase.db.catalog import ensure_table, table_exists
+from target_supabase.db.connection import Database, connection_params
+from target_supabase.db.ddl import preamble_statements, trigger_function_exists
+from target_supabase.db.loader import add_column
+from target_supabase.db.sqltext import render
 from target_supabase.settings import LoadSettings
-from target_supabase.sqltext import render
-from target_supabase.support_tables import support_table_specs
+from target_supabase.tables.names import fit_identifier, support_table_name, table_name
+from target_supabase.tables.support_tables import support_table_specs
 
 from intercom_webhooks.events import Event
 
@@ -29,6 +29,7 @@ KEY_COLUMNS = {
     "conversations": "conversation_id",
     "contacts": "contact_id",
     "companies": "company_id",
+    "tickets": "ticket_id",
 }
 
 
@@ -91,11 +92,12 @@ class Store:
             return cur.rowcount == 1
 
     def pending(self, limit: int = 500) -> list[tuple[int, dict[str, Any]]]:
-        """Events not applied yet, oldest notification first (the order per object)."""
+        """Events not applied yet, oldest notification first (the order per object); events
+        waiting for their fetch (`queued: …`) are not pending."""
         with self.cursor() as cur:
             cur.execute(
                 sql.SQL(
-                    "SELECT id, payload FROM {} WHERE processed_at IS NULL "
+                    "SELECT id, payload FROM {} WHERE processed_at IS NULL AND outcome IS NULL "
                     "ORDER BY notified_at NULLS FIRST, id LIMIT %s"
                 ).format(self.events),
                 (limit,),
@@ -111,14 +113,69 @@ class Store:
                 (outcome, event_ids),
             )
 
+    def queue(self, event_ids: list[int], outcome: str) -> None:
+        """The events wait for a fetch: `outcome` says so, `processed_at` stays empty."""
+        with self.cursor() as cur:
+            cur.execute(
+                sql.SQL("UPDATE {} SET outcome = %s WHERE id = ANY(%s)").format(self.events),
+                (outcome, event_ids),
+            )
+
+    def requeue_unfinished(self) -> int:
+        """Events queued by a receiver that stopped before their fetch: pending again."""
+        with self.cursor() as cur:
+            cur.execute(
+                sql.SQL(
+                    "UPDATE {} SET outcome = NULL WHERE processed_at IS NULL "
+                    "AND outcome LIKE 'queued:%%'"
+                ).format(self.events)
+            )
+            return int(cur.rowcount)
+
+    def updated_at_of(self, stream: str, object_ids: list[str]) -> dict[str, float]:
+        """The stored rows' `updated_at` (Unix seconds) by id; ids without a row are absent."""
+        table = self._table(stream)
+        with self.cursor() as cur:
+            if not table_exists(cur, table):
+                return {}
+            cur.execute(
+                sql.SQL(
+                    "SELECT {key}, extract(epoch FROM updated_at) FROM {} "
+                    "WHERE {key} = ANY(%s) AND updated_at IS NOT NULL"
+                ).format(table, key=sql.Identifier(KEY_COLUMNS[stream])),
+                (object_ids,),
+            )
+            return {str(row[0]): float(row[1]) for row in cur.fetchall()}
+
+    def unmark_live(self, stream: str, object_ids: list[str], fetched_from: float) -> int:
+        """Rows marked deleted before `fetched_from` whose object was just fetched live (a
+        contact unarchived: `contact.unarchived`) are live again. A mark made after the fetch
+        began (a deletion notified meanwhile) stays."""
+        table = self._table(stream)
+        with self.cursor() as cur:
+            if not table_exists(cur, table):
+                return 0
+            add_column(cur, table, fit_identifier("deleted_at"), "timestamptz")
+            cur.execute(
+                sql.SQL(
+                    "UPDATE {} SET deleted_at = NULL WHERE {} = ANY(%s) "
+                    "AND deleted_at < to_timestamp(%s)"
+                ).format(table, sql.Identifier(KEY_COLUMNS[stream])),
+                (object_ids, fetched_from),
+            )
+            return int(cur.rowcount)
+
+    def _table(self, stream: str) -> sql.Identifier:
+        prefix, names = self.settings.table_prefix, self.settings.table_names
+        return self.ident(table_name(stream, prefix, names))
+
     def mark_deleted(
         self, stream: str, object_id: str, at: int | None, merged_into: str | None = None
     ) -> int:
         """Set `deleted_at` (the notification's time) on the object's row unless the row is
         newer than the notification or already marked; return the rows changed."""
         key = KEY_COLUMNS[stream]
-        prefix, names = self.settings.table_prefix, self.settings.table_names
-        table = self.ident(table_name(stream, prefix, names))
+        table = self._table(stream)
         with self.cursor() as cur:
             if not table_exists(cur, table):
                 return 0

@@ -1,4 +1,4 @@
-"""Contacts (list, search) and the companies scroll."""
+"""Contacts (list, search, retrieve), companies (scroll, retrieve)."""
 
 from __future__ import annotations
 
@@ -73,6 +73,35 @@ def _contact_list(
 ) -> dict[str, Any]:
     data = [adapt("contact", c, req.version) for c in contacts]
     return {"type": "list", "data": data, "total_count": total, "pages": pages}
+
+
+def get_contact(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
+    """`GET /contacts/{id}` (ShowContact, spec 2.16 L8024): the contact as search returns it.
+
+    A lead merged into a user answers 410 Gone with code `contact_merged` (2.16's admonition,
+    L8322-8340, and its 410 example, L8465-8476; the `Link` header to the canonical contact is
+    not modelled). A deleted contact answers 404 "User Not Found" (the code the contact
+    sub-resources document, L7829); an archived one too: what Intercom answers is not
+    documented, and the fake takes archived contacts out of every list (removals.py).
+    """
+    contact_id = req.path_params[0]
+    contact = ctx.ws.contacts.get(contact_id)
+    if contact is not None:
+        return adapt("contact", contact, req.version)
+    if contact_id in ctx.ws.merged_contacts and req.version == "2.16":
+        message = "This contact has been merged. See the 'Link' header for the canonical contact."
+        raise ApiError(410, "contact_merged", message)
+    raise ApiError(404, "not_found", "User Not Found")
+
+
+def get_company(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
+    """`GET /companies/{id}` (RetrieveACompanyById, spec 2.16 L6203-6220: the path parameter
+    is Intercom's `id`, despite its name `company_id`); a deleted company answers 404
+    `company_not_found` (L6251-6261)."""
+    company = ctx.ws.companies.get(req.path_params[0])
+    if company is None:
+        raise ApiError(404, "company_not_found", "Company Not Found")
+    return adapt("company", company, req.version)
 
 
 def _links_of(ctx: ApiContext, req: ApiRequest) -> Any:

@@ -118,7 +118,9 @@ def _identified(kind: str, obj: dict[str, Any]) -> dict[str, Any]:
 def mutation_events(summary: MutationSummary) -> list[tuple[str, dict[str, Any]]]:
     """One webhook per object a mutation changed, with a topic Intercom sends for such a change
     (webhook-models page). Intercom sends the whole object; the receiver reads only `type`, `id`
-    and `updated_at` of a change topic, which is all the fake sends."""
+    and `updated_at` of a change topic, which is all the fake sends. A tag removed from a
+    conversation sends nothing: the 2.16 topic list has `conversation_part.tag.created` and no
+    removal topic, so only the scheduled sync sees it."""
     conversation_topics = (
         ("conversation.admin.replied", summary.updated_conversations),
         ("conversation.user.created", summary.new_conversations),

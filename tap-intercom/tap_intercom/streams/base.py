@@ -34,8 +34,9 @@ class IntercomStream(Stream):
 
     # State is written by `checkpoint` after each fully processed page, never mid-page.
     STATE_MSG_FREQUENCY = sys.maxsize
-    # Streams that also run when only `conversation_ids` are synced.
-    serves_conversation_ids = False
+    # The id-list setting (`conversation_ids`, `contact_ids`...) of the objects this stream
+    # fetches one by one. When any id list is given, only streams whose list is given run.
+    targeted_by: str | None = None
     # Listed through Intercom's search, whose index lags behind changes: the bookmark stays at
     # or before `settled_until` (windows.py).
     searched = False
@@ -56,7 +57,7 @@ class IntercomStream(Stream):
 
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        if self.runtime.settings.conversation_ids and not self.serves_conversation_ids:
+        if self.runtime.settings.targeted and not self.targeted_ids:
             return
         progress = self.runtime.progress
         try:
@@ -90,6 +91,14 @@ class IntercomStream(Stream):
         # With `batch_config` the records read before the skip still sit in a file, and the
         # state already holds their bookmark: the STATE the SDK writes after their BATCH
         # message tells the skip (the run's final STATE, when no record came).
+
+    @property
+    def targeted_ids(self) -> tuple[str, ...]:
+        """The ids this run fetches one by one for this stream (empty: none, or not targeted)."""
+        if self.targeted_by is None:
+            return ()
+        ids: tuple[str, ...] = getattr(self.runtime.settings, self.targeted_by)
+        return ids
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         raise NotImplementedError
@@ -129,7 +138,8 @@ class IntercomStream(Stream):
     def _increment_stream_state(
         self, latest_record: Record, *, context: Context | None = None
     ) -> None:
-        if not self.replication_key or self._keeps_bookmark:
+        # A hand-picked set of objects is no window: it moves no bookmark.
+        if not self.replication_key or self._keeps_bookmark or self.runtime.settings.targeted:
             return
         # A record fetched after it was listed may carry a newer updated_at than the listing (it
         # changed mid-run); the bookmark follows the listing, or records listed between the two

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from typing_extensions import override
 
-from tap_intercom import records
+from tap_intercom import records, targeted
 from tap_intercom.errors import (
     IntercomNotFoundError,
     IntercomRequestError,
@@ -72,6 +72,7 @@ class CompaniesStream(IntercomStream):
     primary_keys = ("company_id",)
     replication_key = "updated_at"
     is_sorted = False  # scroll order is not updated_at order: the bookmark moves at the end
+    targeted_by = "company_ids"
 
     @override
     def generate_child_contexts(
@@ -81,6 +82,11 @@ class CompaniesStream(IntercomStream):
         return ()
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        if self.targeted_ids:
+            workers = self.runtime.settings.max_workers
+            items = targeted.fetch_each(self.runtime.client, "company", self.targeted_ids, workers)
+            yield from (records.company(item) for item in items)
+            return
         window = self.window()
         company_ids: set[str] = set()  # every id of the complete scroll, in the window or not
         with Spool(prefix="tap-intercom-companies-") as spool:

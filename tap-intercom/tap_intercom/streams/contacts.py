@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from typing_extensions import override
 
-from tap_intercom import contact_lists, records
+from tap_intercom import contact_lists, records, targeted
 from tap_intercom.search import (
     ASCENDING_UPDATED_AT,
     DESCENDING_UPDATED_AT,
@@ -46,8 +46,16 @@ class ContactsStream(IntercomStream):
     # Bookmarks move only at checkpoints, each after every contact below it was read.
     is_sorted = True
     searched = True
+    targeted_by = "contact_ids"
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        if self.targeted_ids:
+            client, workers = self.runtime.client, self.runtime.settings.max_workers
+            items = targeted.fetch_each(
+                client, "contact", self.targeted_ids, workers, contact_lists.complete
+            )
+            yield from (records.contact(item) for item in items)
+            return
         window = self.window()
         if window.lower is None:
             yield from self._ascending(window, EVERY_CONTACT)

@@ -45,7 +45,7 @@ class ConversationsStream(IntercomStream):
     replication_key = "updated_at"
     is_sorted = True  # searched with sort updated_at ascending
     searched = True
-    serves_conversation_ids = True
+    targeted_by = "conversation_ids"
 
     @override
     def get_batch_config(self, config: Mapping[str, Any]) -> BatchConfig | None:
@@ -64,7 +64,7 @@ class ConversationsStream(IntercomStream):
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         children = ChildWriter(list(self.child_streams), self.runtime.progress)
-        refs = self._listed_refs() if self.runtime.settings.conversation_ids else self._changed()
+        refs = self._listed_refs() if self.targeted_ids else self._changed()
         workers = self.runtime.settings.max_workers
         for ref, detail in ordered_map(self._fetch, refs, workers):
             if detail is not None:
@@ -78,13 +78,6 @@ class ConversationsStream(IntercomStream):
                 self.runtime.progress.conversation_done()
             if ref.closes_page:
                 self.checkpoint()
-
-    @override
-    def _increment_stream_state(
-        self, latest_record: Record, *, context: Context | None = None
-    ) -> None:
-        if not self.runtime.settings.conversation_ids:  # a hand-picked set is no window
-            super()._increment_stream_state(latest_record, context=context)
 
     def _changed(self) -> Iterator[ConversationRef]:
         settings = self.runtime.settings
@@ -105,7 +98,7 @@ class ConversationsStream(IntercomStream):
                 yield ConversationRef(str(item["id"]), listed_at, index == len(page.items) - 1)
 
     def _listed_refs(self) -> Iterator[ConversationRef]:
-        ids = self.runtime.settings.conversation_ids
+        ids = self.targeted_ids
         self.runtime.progress.conversations_total = len(ids)
         for conversation_id in ids:
             yield ConversationRef(conversation_id, updated_at=None, closes_page=False)
@@ -161,7 +154,7 @@ class ConversationPartsStream(IntercomStream):
     name = "conversation_parts"
     primary_keys = ("message_id",)
     parent_stream_type = ConversationsStream
-    serves_conversation_ids = True
+    targeted_by = "conversation_ids"
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         return ()
@@ -173,7 +166,7 @@ class ConversationTagsStream(IntercomStream):
     name = "conversation_tags"
     primary_keys = ("conversation_id", "tag_id")
     parent_stream_type = ConversationsStream
-    serves_conversation_ids = True
+    targeted_by = "conversation_ids"
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         return ()

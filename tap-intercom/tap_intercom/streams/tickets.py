@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from tap_intercom import records
+from tap_intercom import records, targeted
 from tap_intercom.errors import IntercomNotFoundError
 from tap_intercom.fetch import ordered_map
 from tap_intercom.search import keyset_pages
@@ -30,9 +30,14 @@ class TicketsStream(IntercomStream):
     replication_key = "updated_at"
     is_sorted = True
     searched = True
+    targeted_by = "ticket_ids"
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         workers = self.runtime.settings.max_workers
+        if self.targeted_ids:
+            items = targeted.fetch_each(self.runtime.client, "ticket", self.targeted_ids, workers)
+            yield from (records.ticket(item) for item in items)
+            return
         for (listed, closes_page), ticket in ordered_map(self._with_parts, self._found(), workers):
             if ticket is not None:
                 self.search_position = to_iso(int(to_seconds(listed["updated_at"])))

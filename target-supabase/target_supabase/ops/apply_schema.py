@@ -16,19 +16,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from target_supabase.catalog import ensure_table
-from target_supabase.connection import Database
-from target_supabase.ddl import (
-    StreamShape,
-    TableSpec,
-    lock_schema_changes,
-    preamble_statements,
-    stream_table_spec,
-    support_table_specs,
-    trigger_function_exists,
-)
+from target_supabase.db.catalog import ensure_table
+from target_supabase.db.connection import Database
+from target_supabase.db.ddl import lock_schema_changes, preamble_statements, trigger_function_exists
 from target_supabase.schema_sql import render_schema_sql
 from target_supabase.settings import LoadSettings
+from target_supabase.tables.support_tables import table_specs
+from target_supabase.tables.table_spec import StreamShape, TableSpec
 
 CATALOG_HELP = "pass --catalog FILE (from `tap-intercom --discover`) or --tap PATH"
 # The Supabase CLI's layout: `supabase migration new <name>` writes
@@ -89,14 +83,10 @@ def write_migration(
     return path
 
 
-def table_specs(catalog: Mapping[str, Any], settings: LoadSettings) -> list[TableSpec]:
-    """The target's own tables, then one per stream (soft-delete streams have none), in the
-    order `render_schema_sql` lists them."""
+def catalog_table_specs(catalog: Mapping[str, Any], settings: LoadSettings) -> list[TableSpec]:
+    """The tables of the catalog's streams, in the order `render_schema_sql` lists them."""
     shapes = [StreamShape.from_catalog_entry(entry) for entry in catalog["streams"]]
-    streams = [
-        stream_table_spec(s, settings) for s in shapes if s.name not in settings.soft_deletes
-    ]
-    return [*support_table_specs(settings), *streams]
+    return table_specs(shapes, settings)
 
 
 def apply(catalog: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
@@ -108,7 +98,7 @@ def apply(catalog: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
             lock_schema_changes(cur, settings)
             for statement in preamble_statements(settings, trigger_function_exists(cur, settings)):
                 cur.execute(statement)
-        specs = table_specs(catalog, settings)
+        specs = catalog_table_specs(catalog, settings)
         for spec in specs:
             ensure_table(database, spec, settings)
     finally:

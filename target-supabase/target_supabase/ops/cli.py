@@ -9,11 +9,12 @@ from pathlib import Path
 
 import psycopg2
 
-from target_supabase.connection import DatabaseError
-from target_supabase.ddl import SchemaEvolutionError
+from target_supabase.config import load_config
+from target_supabase.db.connection import DatabaseError
+from target_supabase.db.ddl import SchemaEvolutionError
 from target_supabase.ops import apply_schema, database, db_check, status
-from target_supabase.ops.config import load_config
 from target_supabase.ops.results import print_report
+from target_supabase.target import TargetSupabase
 
 CONFIG_HELP = "a JSON config file, or ENV for TARGET_SUPABASE_* variables (repeatable)"
 
@@ -87,7 +88,7 @@ def run_apply_schema(config: dict, args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    config, errors = load_config(args.config or ["ENV"])
+    config, errors = load_config(TargetSupabase, args.config or ["ENV"])
     if errors and args.command == "check":
         return print_report("Database", db_check.check_settings(config, errors))
     printing_only = args.command == "apply-schema" and (args.print_sql or args.migration)

@@ -10,8 +10,8 @@ from typing import Any
 from psycopg2 import sql
 
 from target_supabase.log_safety import escape_controls
-from target_supabase.names import support_table_name
 from target_supabase.ops import database
+from target_supabase.tables.names import support_table_name
 
 COLUMNS = (
     "sync_type",

@@ -17,7 +17,7 @@ from typing import Any
 
 import psycopg2
 import pytest
-from target_supabase.names import fit_identifier
+from target_supabase.tables.names import fit_identifier
 
 from target.support import (
     Finished,

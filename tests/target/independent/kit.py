@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg2
-from target_supabase.sqltext import quote_ident
+from target_supabase.db.sqltext import quote_ident
 
 from target.support import Finished, fetch, run_process, schema_message
 

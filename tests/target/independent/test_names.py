@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from target_supabase.names import fit_identifier
+from target_supabase.tables.names import fit_identifier
 
 from target.support import columns, record, schema_message, state, tables
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from target_supabase.names import UnusableNameError
 from target_supabase.overwrite import STAGE_PREFIX
-from target_supabase.table_spec import TableSpec
+from target_supabase.tables.names import UnusableNameError
+from target_supabase.tables.table_spec import TableSpec
 
 
 class ReservedTableError(ValueError):

@@ -16,11 +16,11 @@ import psycopg2.extensions
 from psycopg2 import sql
 from psycopg2.extras import execute_values
 
-from target_supabase.column_types import TYPE_TABLE
+from target_supabase.db.refusals import load_isolating, refuses_a_row
+from target_supabase.db.sqltext import render
 from target_supabase.encoding import NUL, dump_json
-from target_supabase.refusals import load_isolating, refuses_a_row
-from target_supabase.sqltext import render
-from target_supabase.table_spec import SYNCED_AT
+from target_supabase.tables.column_types import TYPE_TABLE
+from target_supabase.tables.table_spec import SYNCED_AT
 
 STAGE = sql.Identifier("_target_supabase_stage")
 REJECTED_SAVEPOINT = sql.Identifier("_target_supabase_rejected")

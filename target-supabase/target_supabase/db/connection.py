@@ -15,7 +15,7 @@ import psycopg2
 import psycopg2.extensions
 from singer_sdk.exceptions import ConfigValidationError
 
-from target_supabase.background import Background
+from target_supabase.db.background import Background
 from target_supabase.secrets import ordered, scrub, spellings
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", ""}
@@ -212,3 +212,14 @@ class Database:
             conn.rollback()
         except psycopg2.Error:
             self.reset()
+
+
+def validation_without_secrets(validate: Callable[[], list[str]], secrets: list[str]) -> list[str]:
+    """The SDK's config validation, its messages free of secrets: a password given as a number or
+    an object is quoted by the validator (`98765 is not of type 'string'`)."""
+    try:
+        errors = validate()
+    except ConfigValidationError as exc:
+        masked = [scrub(str(error), secrets) for error in exc.errors]
+        raise ConfigValidationError(str(exc), errors=masked, schema=exc.schema) from None
+    return [scrub(error, secrets) for error in errors]

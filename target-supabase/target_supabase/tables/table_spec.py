@@ -8,9 +8,14 @@ from typing import Any
 
 from psycopg2 import sql
 
-from target_supabase.column_types import sql_type
-from target_supabase.names import UnusableNameError, column_names, fit_identifier, table_name
 from target_supabase.settings import LoadSettings
+from target_supabase.tables.column_types import sql_type
+from target_supabase.tables.names import (
+    UnusableNameError,
+    column_names,
+    fit_identifier,
+    table_name,
+)
 
 SYNCED_AT = "_synced_at"
 # Rows the target inserts get their `_synced_at` from this default, and rows it updates from the

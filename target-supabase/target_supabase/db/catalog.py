@@ -7,8 +7,8 @@ import re
 import psycopg2.extensions
 from psycopg2 import sql
 
-from target_supabase.connection import Database
-from target_supabase.ddl import (
+from target_supabase.db.connection import Database
+from target_supabase.db.ddl import (
     TRIGGER_NAME,
     UPDATE_TRIGGER_NAME,
     SchemaEvolutionError,
@@ -18,9 +18,9 @@ from target_supabase.ddl import (
     lock_schema_changes,
     table_extras_statements,
 )
+from target_supabase.db.sqltext import render
 from target_supabase.settings import LoadSettings
-from target_supabase.sqltext import render
-from target_supabase.table_spec import SYNCED_AT, TableSpec
+from target_supabase.tables.table_spec import SYNCED_AT, TableSpec
 
 # format_type() spellings → the names of column_types.TYPE_TABLE, for comparing types.
 _ALIASES = {

@@ -12,18 +12,17 @@ from typing import Any
 
 from psycopg2 import sql
 
-from target_supabase.column_types import can_store, widening_using
-from target_supabase.names import fit_identifier
+from target_supabase.db.sqltext import quote_ident, render
 from target_supabase.settings import API_ROLES, LoadSettings
-from target_supabase.sqltext import quote_ident, render
-from target_supabase.support_tables import support_table_specs
-from target_supabase.table_spec import (
+from target_supabase.tables.column_types import can_store, widening_using
+from target_supabase.tables.names import fit_identifier
+from target_supabase.tables.support_tables import table_specs
+from target_supabase.tables.table_spec import (
     SYNCED_AT,
     SYNCED_AT_DEFAULT,
     Column,
     StreamShape,
     TableSpec,
-    stream_table_spec,
 )
 
 TRIGGER_NAME = "set_synced_at"
@@ -282,9 +281,6 @@ def schema_statements(
     shapes: Sequence[StreamShape], settings: LoadSettings
 ) -> list[sql.Composable]:
     statements = preamble_statements(settings)
-    for spec in support_table_specs(settings):
+    for spec in table_specs(shapes, settings):
         statements += create_table_statements(spec, settings)
-    for shape in shapes:
-        if shape.name not in settings.soft_deletes:
-            statements += create_table_statements(stream_table_spec(shape, settings), settings)
     return statements

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from target_supabase.names import support_table_name
+from collections.abc import Sequence
+
 from target_supabase.settings import LoadSettings
-from target_supabase.table_spec import Column, TableSpec
+from target_supabase.tables.names import support_table_name
+from target_supabase.tables.table_spec import Column, StreamShape, TableSpec, stream_table_spec
+
+
+def table_specs(shapes: Sequence[StreamShape], settings: LoadSettings) -> list[TableSpec]:
+    """Every table the target creates for these streams: its own tables first, then one per
+    stream that loads a table (a stream of deletions marks another stream's table)."""
+    streams = [shape for shape in shapes if shape.name not in settings.soft_deletes]
+    return [
+        *support_table_specs(settings),
+        *(stream_table_spec(shape, settings) for shape in streams),
+    ]
 
 
 def support_table_specs(settings: LoadSettings) -> list[TableSpec]:
