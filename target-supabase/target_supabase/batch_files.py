@@ -104,7 +104,8 @@ def _lines(stream: Any, url: str, compression: str) -> Iterator[bytes]:
             if compression == "gzip" or _gzipped(handle):
                 unzipped = files.enter_context(gzip.GzipFile(fileobj=handle, mode="rb"))
                 handle = cast(IO[bytes], unzipped)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, ImportError) as exc:
+            # ImportError: fsspec knows the protocol (http, s3...) but lacks its package.
             raise _unreadable(stream, url, exc) from None
         while True:
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from singer_sdk.exceptions import (
+    InvalidJSONSchema,
     InvalidRecord,
     MissingKeyPropertiesError,
     RecordsWithoutSchemaException,
@@ -27,6 +28,7 @@ CLEAR_ERRORS = (
     MissingKeyPropertiesError,
     RecordsWithoutSchemaException,
     InvalidInputLine,
+    InvalidJSONSchema,
     TerminatedError,
     BatchFileError,
     ReservedTableError,

@@ -21,7 +21,7 @@ real tables only. A run that fails leaves the staging table behind; the next run
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 import psycopg2.extensions
@@ -35,6 +35,7 @@ from target_supabase.settings import LoadSettings
 from target_supabase.sync_log import SyncMarker
 from target_supabase.tables.names import fit_identifier
 from target_supabase.tables.table_spec import SYNCED_AT, SYNCED_AT_DEFAULT, Column, TableSpec
+from target_supabase.versions import keys_not_in
 
 STAGE_PREFIX = "_stage_"
 
@@ -142,12 +143,23 @@ def prepare_stage(
     return stage
 
 
-def publish(cur: psycopg2.extensions.cursor, table: StagedTable, replace: bool) -> int:
+def publish(
+    cur: psycopg2.extensions.cursor,
+    table: StagedTable,
+    replace: bool,
+    kept: Collection[tuple[str, ...]] = (),
+) -> int:
     """Move the staged rows into the real table (replacing its rows, or merged by key), drop
-    the staging table; return the number of rows staged."""
+    the staging table; return the number of rows staged. A replacement keeps the rows whose
+    key (as text) is `kept`: their records were set aside, not deleted at the source."""
     names = sql.SQL(", ").join(map(sql.Identifier, table.columns))
     if replace:
-        cur.execute(sql.SQL("DELETE FROM {}").format(table.real.ident))
+        delete = sql.SQL("DELETE FROM {}").format(table.real.ident)
+        params: list[str] = []
+        if kept:
+            not_kept, params = keys_not_in(table.real.primary_key, kept)
+            delete = sql.SQL("{} WHERE {}").format(delete, not_kept)
+        cur.execute(delete, params)
         cur.execute(
             sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {}").format(
                 table.real.ident, names, names, table.stage.ident

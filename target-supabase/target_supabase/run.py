@@ -39,9 +39,10 @@ from target_supabase.settings import LoadSettings
 from target_supabase.sink import SoftDeleteSink, TableSink, ValidatingSink
 from target_supabase.sync_log import SyncLog, state_json
 from target_supabase.tables.names import fit_identifier, table_name
-from target_supabase.tables.reserved import refuse_reserved
+from target_supabase.tables.reserved import TableClaims, refuse_reserved
 from target_supabase.tables.support_tables import support_table_specs
 from target_supabase.tables.table_spec import TableSpec
+from target_supabase.validation import check_schema_shape
 from target_supabase.versions import Versions, parse_version
 
 REJECTION_LOG_LIMIT = 20
@@ -72,6 +73,7 @@ class LoadRun:
         self._emit_state = emit_state  # prints a STATE message (the target's _write_state_message)
         self._secrets = secrets_of(config)
         self._support_specs = support_table_specs(self.settings)
+        self._table_claims = TableClaims(self.settings.table_prefix, self.settings.table_names)
         prefix = self.settings.table_prefix
         self.rejected_table = self.table_ident(fit_identifier(prefix + "rejected_records"))
         self.sync_log = SyncLog(
@@ -194,6 +196,7 @@ class LoadRun:
         bookmarks = message_dict.get("bookmark_properties")
         if bookmarks:
             self._bookmark_properties[message_dict["stream"]] = list(bookmarks)
+        check_schema_shape(message_dict.get("stream"), message_dict.get("schema"))
 
     def activate_version(self, stream: str, version: Any, *, enabled: bool) -> None:
         """ACTIVATE_VERSION of `stream` (`enabled`: process_activate_version_messages)."""
@@ -319,6 +322,7 @@ class LoadRun:
 
     def refuse_reserved(self, stream: str, spec: TableSpec) -> None:
         refuse_reserved(stream, spec, (support.name for support in self._support_specs))
+        self._table_claims.claim(stream, spec.name)
 
     def stage_for(self, stream: str, spec: TableSpec, types: dict[str, str]) -> sql.Identifier:
         """Where the stream's batches go: its table, or with `overwrite` its staging table."""

@@ -30,9 +30,12 @@ class RunEnd:
         run, plan = self.run, self.run.overwrites
         timeout = run.settings.statement_timeout_seconds
         for name, staged in list(plan.staged.items()):
-            replace = plan.complete(staged.stream, self.marker)
+            stream = staged.stream
+            unmatched = self._unmatched_rejection(stream, staged.real.primary_key)
+            replace = plan.complete(stream, self.marker) and not unmatched
+            kept = run.versions.kept_keys.get(stream, set()) if replace else set()
             with run.db.transaction(timeout, what=f"replacing the rows of {name}") as cur:
-                rows = publish(cur, staged, replace)
+                rows = publish(cur, staged, replace, kept)
             del plan.staged[name]
             if replace:
                 run.logger.info("Table %s replaced by this run's %d rows", name, rows)
@@ -46,7 +49,16 @@ class RunEnd:
                     rows,
                 )
 
+    def _unmatched_rejection(self, stream: str, primary_key: tuple[str, ...]) -> bool:
+        """A record of `stream` was set aside and its row cannot be told (its key is unknown,
+        or the table has none): no row of the stream may be removed this run."""
+        versions = self.run.versions
+        kept = versions.kept_keys.get(stream)
+        return stream in versions.unknown_rejections or (bool(kept) and not primary_key)
+
     def _why_incomplete(self, stream: str) -> str:
+        if stream in self.run.versions.unknown_rejections:
+            return "a record set aside cannot be matched to its row"
         if stream in self.marker.skipped_streams:
             return "the tap skipped it"
         if not self.marker.seen:
@@ -67,9 +79,19 @@ class RunEnd:
             if sink is None or stream in self.marker.skipped_streams:
                 # A stream the tap skipped may have stopped halfway: its rows stay.
                 continue
+            kept = run.versions.kept_keys.get(stream, set())
+            if self._unmatched_rejection(stream, sink.spec.primary_key):
+                run.logger.warning(
+                    "Stream %s: a record set aside this run cannot be matched to its row, so "
+                    "rows not in version %s are not retired this run",
+                    stream,
+                    version,
+                )
+                continue
             what = f"retiring old versions of {sink.spec.name}"
             with run.db.transaction(timeout, what=what) as cur:
-                rows = retire_old_rows(cur, sink.spec.ident, version, hard)
+                key_columns = sink.spec.primary_key
+                rows = retire_old_rows(cur, sink.spec.ident, version, hard, key_columns, kept)
             run.logger.info(
                 "Stream %s: %d rows not in version %s %s",
                 stream,

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import psycopg2.extensions
-from singer_sdk.exceptions import InvalidRecord, MissingKeyPropertiesError
+from singer_sdk.exceptions import InvalidJSONSchema, InvalidRecord, MissingKeyPropertiesError
 from singer_sdk.sinks import BatchSink
 
 from target_supabase.db.catalog import ensure_table, table_exists
@@ -66,7 +66,13 @@ class ValidatingSink(BatchSink):
         self._max_bytes = self.settings.batch_max_bytes
 
     def get_validator(self) -> FastValidator | None:
-        return FastValidator(self.schema) if self.validate_schema else None
+        if not self.validate_schema:
+            return None
+        try:
+            return FastValidator(self.schema)
+        except InvalidJSONSchema as exc:
+            msg = f"SCHEMA message of stream {self.stream_name!r} is not a valid JSON schema: {exc}"
+            raise InvalidJSONSchema(msg) from None
 
     def _validate_and_parse(self, record: dict) -> dict:
         # Values stay strings: PostgreSQL parses dates itself, so the SDK's datetime parsing
@@ -113,12 +119,17 @@ class ValidatingSink(BatchSink):
             else:
                 self.batch_records += 1
                 return
+        self.note_rejected(record)
         self.set_aside(self.rejected_json(record), self._rejection)
 
     def set_aside_unreadable(self, record_text: str, reason: str) -> None:
         """A record the reader could not read as JSON values: stored as its JSON text."""
         self.set_aside(dump_json(record_text), self.refused(reason))
+        self.note_rejected(None)
         self.tally_record_read()
+
+    def note_rejected(self, record: dict | None) -> None:
+        """A record (None: one that could not be read) is being set aside."""
 
     def set_aside(self, record_json: str, reason: str) -> None:
         self.batch.rejected.append((record_json, reason))
@@ -311,6 +322,8 @@ class TableSink(ValidatingSink):
                 elif records:
                     load(cur, target_load, batch.lines)
                 refused_rows = [(_line_json(encoder, batch.lines[i]), why) for i, why in refused]
+                for index, _ in refused:
+                    self.note_rejected(_line_record(encoder, batch.lines[index]))
                 self._insert_rejected(cur, [*batch.rejected, *refused_rows])
             for _, reason in refused:
                 self.run.log_rejection(self.stream_name, reason)
@@ -320,6 +333,11 @@ class TableSink(ValidatingSink):
                 self.run.overwrites.streams_with_rows.add(self.stream_name)
 
         self.run.db.later(job)
+
+    def note_rejected(self, record: dict | None) -> None:
+        """Its row, if any, keeps its version's old values: not retired (versions.py)."""
+        keys = None if record is None else tuple(record.get(k) for k in self.key_properties)
+        self.run.versions.keep(self.stream_name, keys)
 
     def _warn_unknown_fields(self, record: dict) -> None:
         for name in record.keys() - self.known_fields - self._warned_fields:
@@ -341,9 +359,12 @@ class SoftDeleteSink(ValidatingSink):
         self._rows: dict[tuple, dict[str, Any]] = {}
 
     def accept(self, record: dict) -> None:
-        key = tuple(record.get(name) for name in self.spec.keys)
-        row = dict(zip(self.key_columns, key, strict=True))
-        row[self.deleted_at_column] = record.get(self.spec.deleted_at_property)
+        key = tuple(usable_id(name, record.get(name)) for name in self.spec.keys)
+        row: dict[str, Any] = dict(zip(self.key_columns, key, strict=True))
+        deleted_at = record.get(self.spec.deleted_at_property)
+        if deleted_at.__class__ is str and NUL in deleted_at:
+            raise UnstorableValueError(f"{self.spec.deleted_at_property} holds a NUL character")
+        row[self.deleted_at_column] = deleted_at
         self._rows[key] = row
 
     def flush(self) -> None:
@@ -415,6 +436,17 @@ class SoftDeleteSink(ValidatingSink):
         self.batch.rejected += [(dump_json(row), error) for row in rows]
 
 
+def usable_id(name: str, value: Any) -> Any:
+    """An id a deletion stream names a row by; raises UnstorableValueError (the record is set
+    aside) for one that names no row: null or missing, or holding a NUL character (PostgreSQL
+    cannot take it: it ended the run)."""
+    if value is None:
+        raise UnstorableValueError(f"{name} is null or missing: no row to mark")
+    if value.__class__ is str and NUL in value:
+        raise UnstorableValueError(f"{name} holds a NUL character, which PostgreSQL cannot store")
+    return value
+
+
 def key_problem(record: dict[str, Any], keys: Sequence[str]) -> str | None:
     """Why PostgreSQL cannot store the record's key, if it cannot."""
     for key in keys:
@@ -424,6 +456,14 @@ def key_problem(record: dict[str, Any], keys: Sequence[str]) -> str | None:
         if value.__class__ is str and NUL in value:
             return f"key property {key!r} holds a NUL character, which PostgreSQL cannot store"
     return None
+
+
+def _line_record(encoder: RowEncoder, line: str | None) -> dict | None:
+    """A refused row back as a record, None when it cannot be read back."""
+    try:
+        return encoder.decode(line or "")
+    except (RecursionError, ValueError):
+        return None
 
 
 def _line_json(encoder: RowEncoder, line: str | None) -> str:

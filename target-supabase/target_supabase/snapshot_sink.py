@@ -26,7 +26,7 @@ from target_supabase.db.reconcile import (
     reconcile,
 )
 from target_supabase.db.sqltext import render
-from target_supabase.sink import SoftDeleteSink
+from target_supabase.sink import SoftDeleteSink, usable_id
 from target_supabase.tables.names import fit_identifier, support_table_name
 
 
@@ -43,14 +43,19 @@ class SnapshotSink(SoftDeleteSink):
         self._merges = False
 
     def accept(self, record: dict) -> None:
-        snapshot_id = str(record["snapshot_id"])
+        # An id that cannot be stored sets the record aside: the snapshot then holds fewer ids
+        # than the tap listed, and marks nothing (a null id stored as "None" once let it mark).
+        snapshot_id = str(usable_id("snapshot_id", record.get("snapshot_id")))
         if record.get("complete"):
             self._closing = record
             return
-        self._open = snapshot_id
+        object_id = str(usable_id("object_id", record.get("object_id")))
         merged = record.get("merged_into_id")
+        if merged is not None:
+            merged = str(usable_id("merged_into_id", merged))
+        self._open = snapshot_id
         self._merges = self._merges or merged is not None
-        self._ids.append((snapshot_id, self.stream_name, str(record["object_id"]), merged))
+        self._ids.append((snapshot_id, self.stream_name, object_id, merged))
 
     def flush(self) -> None:
         self.run.drain_stream(self.spec.target_stream)

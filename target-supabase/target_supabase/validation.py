@@ -15,6 +15,7 @@ from typing import Any
 
 import jsonschema_rs
 from singer_sdk.exceptions import InvalidJSONSchema, InvalidRecord
+from singer_sdk.singerlib.exceptions import InvalidInputLine
 from singer_sdk.sinks.core import BaseJSONSchemaValidator
 
 from target_supabase.tables.column_types import sql_type
@@ -137,3 +138,16 @@ def with_bigint_bounds(schema: dict[str, Any]) -> dict[str, Any]:
         for name, prop in properties.items()
     }
     return {**schema, "properties": bounded}
+
+
+def check_schema_shape(stream: Any, schema: Any) -> None:
+    """What the SDK reads before validating a SCHEMA message's schema: an object whose
+    `properties`, if any, is an object (a list there ended the run with a TypeError from inside
+    the SDK). Raises InvalidInputLine naming the stream."""
+    properties = schema.get("properties", {}) if isinstance(schema, dict) else None
+    if not isinstance(properties, dict):
+        msg = (
+            f"SCHEMA message of stream {stream!r}: `schema` must be an object whose "
+            "`properties` is an object"
+        )
+        raise InvalidInputLine(msg)

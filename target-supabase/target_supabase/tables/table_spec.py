@@ -10,7 +10,12 @@ from psycopg2 import sql
 
 from target_supabase.settings import LoadSettings
 from target_supabase.tables.column_types import sql_type
-from target_supabase.tables.names import column_names, fit_identifier, table_name
+from target_supabase.tables.names import (
+    UnusableNameError,
+    column_names,
+    fit_identifier,
+    table_name,
+)
 
 SYNCED_AT = "_synced_at"
 # Rows the target inserts get their `_synced_at` from this default, and rows it updates from the
@@ -92,6 +97,7 @@ def stream_table_spec(shape: StreamShape, settings: LoadSettings) -> TableSpec:
     properties: Mapping[str, Any] = shape.schema.get("properties") or {}
     keys = set(shape.key_properties)
     names = column_names(shape.name, properties)
+    _refuse_own_columns(shape.name, names)
     columns = [
         Column(names[name], sql_type(prop), not_null=name in keys)
         for name, prop in properties.items()
@@ -121,3 +127,16 @@ def stream_table_spec(shape: StreamShape, settings: LoadSettings) -> TableSpec:
         indexes=tuple(indexes),
         rls=settings.enable_rls,
     )
+
+
+def _refuse_own_columns(stream: str, names: Mapping[str, str]) -> None:
+    """A property stored in `_synced_at` would be rewritten by the target's triggers (ddl.py)
+    on every insert or update that leaves it unchanged: refused, never silently overwritten."""
+    for prop, column in names.items():
+        if column == SYNCED_AT:
+            msg = (
+                f"Stream {stream!r}: property {prop!r} would be stored in column {SYNCED_AT!r}, "
+                "which the target sets itself (when the row was last loaded). Rename the "
+                "property (e.g. with a stream map)."
+            )
+            raise UnusableNameError(msg)
