@@ -10,6 +10,7 @@ The access token is only ever in the session headers: never in a URL, log line o
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ import backoff
 import requests
 from requests.adapters import HTTPAdapter
 
+from tap_intercom.concurrency import AdaptiveConcurrency
 from tap_intercom.errors import (
     IntercomAuthError,
     IntercomNotFoundError,
@@ -53,10 +55,17 @@ class ClientSettings:
 class IntercomClient:
     """Thread-safe: many workers may call `request` at the same time."""
 
-    def __init__(self, settings: ClientSettings, budget: RateBudget) -> None:
+    def __init__(
+        self,
+        settings: ClientSettings,
+        budget: RateBudget,
+        concurrency: AdaptiveConcurrency | None = None,
+    ) -> None:
         self._base_url = settings.base_url.rstrip("/")
         self._timeout = settings.timeout
         self.budget = budget
+        # Told every request's latency and outcome; decides how many run at once (gate.py).
+        self.concurrency = concurrency or AdaptiveConcurrency(settings.pool_size)
         self._session = requests.Session()
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=settings.pool_size)
         self._session.mount("http://", adapter)
@@ -125,16 +134,19 @@ class IntercomClient:
     ) -> requests.Response | None:
         """The response, or None after a 429 (the budget then waits for the reset)."""
         self.budget.acquire()
+        sent = time.monotonic()
         try:
             response = self._session.request(
                 method, self._base_url + path, params=params, json=body, timeout=self._timeout
             )
         except requests.RequestException as error:
             self.budget.release(None)
+            self.concurrency.observe(time.monotonic() - sent, None, None)
             msg = f"{type(error).__name__} talking to Intercom"
             raise RetriableError(msg, status=None, request_id=None) from None
         throttled = response.status_code == 429
         self.budget.release(response.headers, throttled=throttled)
+        self.concurrency.observe(time.monotonic() - sent, response.status_code, response.headers)
         if throttled:
             logger.info("Rate limited on %s %s; waiting for the reset", method, path)
             return None

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
+from tap_intercom.concurrency import AdaptiveConcurrency
 from tap_intercom.ratelimit import BudgetStats
 
 _LIVE_INTERVAL = 0.5
@@ -20,10 +21,12 @@ class Progress:
     def __init__(
         self,
         budget_stats: BudgetStats,
+        concurrency: AdaptiveConcurrency | None = None,
         stream: TextIO | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._stats = budget_stats
+        self._concurrency = concurrency
         self._out = stream or sys.stderr
         self._live = self._out.isatty()
         self._clock = clock
@@ -52,8 +55,14 @@ class Progress:
             f"conversations {self.conversations}{total}, records {self.records} "
             f"({self.records / elapsed:.0f}/s), requests {self._stats.requests} "
             f"({self._stats.requests / elapsed:.1f}/s), rate-limit waits {self._stats.waits}, "
-            f"429s {self._stats.throttled}"
+            f"429s {self._stats.throttled}{self._concurrency_note()}"
         )
+
+    def _concurrency_note(self) -> str:
+        if self._concurrency is None:
+            return ""
+        report = self._concurrency.report()
+        return f", in flight up to {report.limit} (peak {report.peak})"
 
     def _maybe_show(self) -> None:
         now = self._clock()

@@ -8,6 +8,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from tap_intercom.client import ClientSettings, IntercomClient
+from tap_intercom.concurrency import AdaptiveConcurrency
+from tap_intercom.gate import InFlightGate
 from tap_intercom.progress import Progress
 from tap_intercom.ratelimit import RateBudget
 from tap_intercom.settings import Settings
@@ -20,6 +22,7 @@ class Runtime:
     settings: Settings
     client: IntercomClient
     progress: Progress
+    gate: InFlightGate  # every parallel fetch of every stream passes it (fetch.py)
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
@@ -30,14 +33,17 @@ class Runtime:
 
 def build_runtime(settings: Settings) -> Runtime:
     budget = RateBudget(settings.max_requests_per_minute)
+    concurrency = AdaptiveConcurrency(settings.max_workers, settings.max_requests_per_minute)
     client_settings = ClientSettings(
         base_url=settings.base_url,
         access_token=settings.access_token,
         api_version=settings.api_version,
         timeout=settings.request_timeout,
-        pool_size=settings.max_workers + 2,
+        pool_size=settings.max_workers + 2,  # the workers and the thread walking search pages
     )
-    return Runtime(settings, IntercomClient(client_settings, budget), Progress(budget.stats))
+    client = IntercomClient(client_settings, budget, concurrency)
+    progress = Progress(budget.stats, concurrency)
+    return Runtime(settings, client, progress, InFlightGate(concurrency))
 
 
 def sync_type(settings: Settings, state: dict[str, Any]) -> str:

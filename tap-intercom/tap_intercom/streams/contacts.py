@@ -4,15 +4,17 @@
 timezone ... `>` matches from the start of the *next* day" (spec L8743-8761). The query therefore
 reaches back a whole day before the window (the workspace's timezone is unknown) and the exact
 window is applied here, on the full-precision `updated_at` the responses carry. Tags and companies
-beyond the 10 a contact embeds are fetched (contact_lists.py).
+beyond the 10 a contact embeds are fetched (contact_lists.py), for many contacts at once under the
+shared adaptive limit (fetch.py), and written in search order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from tap_intercom import contact_lists, records
+from tap_intercom.fetch import ordered_map
 from tap_intercom.search import Filter, at_least, cursor_pages
 from tap_intercom.streams.base import IntercomStream
 from tap_intercom.timestamps import to_seconds
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
 
 _DAY = 86_400
 
+ContactRef = tuple[dict[str, Any], bool]  # (search item, closes its page)
+
 
 class ContactsStream(IntercomStream):
     name = "contacts"
@@ -32,6 +36,16 @@ class ContactsStream(IntercomStream):
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         window = self.window()
+        found = ordered_map(self._completed, self._found(window), self.runtime.gate)
+        for (_, closes_page), contact in found:
+            if contact is not None:
+                yield records.contact(contact)
+            if closes_page:
+                self.checkpoint()
+
+    def _found(self, window: Window) -> Iterator[ContactRef]:
+        """Contacts of the exact window, each marked when it is the last of its page (an empty
+        page, or one whose contacts all lie outside the window, still closes with a None)."""
         pages = cursor_pages(
             self.runtime.client,
             "/contacts/search",
@@ -40,10 +54,15 @@ class ContactsStream(IntercomStream):
             self.runtime.settings.page_size,
         )
         for page in pages:
-            for item in page.items:
-                if window.contains(int(to_seconds(item["updated_at"]))):
-                    yield records.contact(contact_lists.complete(self.runtime.client, item))
-            self.checkpoint()
+            inside = [i for i in page.items if window.contains(int(to_seconds(i["updated_at"])))]
+            for index, item in enumerate(inside):
+                yield item, index == len(inside) - 1
+            if not inside:
+                yield {}, True
+
+    def _completed(self, ref: ContactRef) -> dict[str, Any] | None:
+        item = ref[0]
+        return contact_lists.complete(self.runtime.client, item) if item else None
 
 
 def _day_query(window: Window) -> Filter:

@@ -2,8 +2,9 @@
 
 `POST /conversations/search` lists what changed in the run's window, page by page;
 `GET /conversations/{id}` (the only place parts come from, fact sheet §3) is fetched for every
-conversation on a page by a pool of workers; records are written from this thread only: the
-conversation, then its parts and tags, and STATE once a whole page is written.
+conversation on a page by workers, as many at once as the adaptive limit allows (gate.py);
+records are written from this thread only: the conversation, then its parts and tags, and STATE
+once a whole page is written.
 """
 
 from __future__ import annotations
@@ -54,8 +55,7 @@ class ConversationsStream(IntercomStream):
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         children = ChildWriter(list(self.child_streams), self.runtime.progress)
         refs = self._listed_refs() if self.runtime.settings.conversation_ids else self._changed()
-        workers = self.runtime.settings.max_workers
-        for ref, detail in ordered_map(self._fetch, refs, workers):
+        for ref, detail in ordered_map(self._fetch, refs, self.runtime.gate):
             if detail is not None:
                 self.search_position = to_iso(ref.updated_at)
                 record = _flag_truncation(records.conversation(detail))

@@ -29,8 +29,8 @@ class TicketsStream(IntercomStream):
     is_sorted = True
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        workers = self.runtime.settings.max_workers
-        for (listed, closes_page), ticket in ordered_map(self._with_parts, self._found(), workers):
+        found = ordered_map(self._with_parts, self._found(), self.runtime.gate)
+        for (listed, closes_page), ticket in found:
             if ticket is not None:
                 self.search_position = to_iso(int(to_seconds(listed["updated_at"])))
                 yield records.ticket(ticket)
