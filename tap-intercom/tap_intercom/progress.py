@@ -47,6 +47,8 @@ class Progress:
         if self._live:
             self._out.write("\n")
         logger.info("Finished: %s", self.summary())
+        if self._concurrency is not None:
+            logger.info("Concurrency: %s", self._concurrency.report().describe())
 
     def summary(self) -> str:
         elapsed = max(self._clock() - self._started, 1e-6)
