@@ -21,6 +21,7 @@ from intercom_bench.machine import describe_machine, load_average
 from intercom_bench.report import BenchResults, FileInfo, render
 from intercom_bench.settings import PARTS, Settings, with_issue_sizes
 from intercom_bench.singer_file import SingerFile, singer_file_path, write_singer_file
+from intercom_bench.sweep_report import sweep_block
 from intercom_bench.tools import BENCH_DIR, DEFAULT_WORK_DIR, Tools, code_state, versions
 
 
@@ -218,7 +219,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     results.finished_at = utc_now()
     results.machine["load average at end (1/5/15 min)"] = load_average()
     results.notes.extend(standard_notes(settings, tools))
-    args.results.write_text(redact(render(results), bench.secrets))
+    # The sweep (bench/sweep.sh) keeps its own block of the file: carried over as it was.
+    kept = sweep_block(args.results.read_text()) if args.results.exists() else ""
+    text = render(results) + (f"\n{kept}\n" if kept else "")
+    args.results.write_text(redact(text, bench.secrets))
     raw = args.results.with_suffix(".json")
     raw.write_text(redact(json.dumps(raw_results(results), indent=1, default=str), bench.secrets))
     log(f"Wrote {args.results} and {raw}")

@@ -8,8 +8,8 @@ limit on every response: `X-RateLimit-Limit` requests per 10-second window (a 1,
 smoothed latency of answered requests; the shared RateBudget still decides when each request may
 go, so extra concurrency only waits there.
 
-The limit moves toward the target one step per answered request (fast, like TCP's slow start),
-and is cut: halved on a 429 (once per round trip, then no raise for a rate window), cut by a
+The limit moves toward the target with every answered request (a quarter of the gap, so a cold
+start reaches it within a round trip or two) and down by one per answer when above it, and is cut: halved on a 429 (once per round trip, then no raise for a rate window), cut by a
 quarter on a 5xx, timeout or connection error, and lowered while latency is rising (a short-term
 average well above the long-term one) instead of raised. `maximum` (the `max_workers` setting)
 bounds it.
@@ -33,6 +33,7 @@ _FAST_ALPHA = 0.3  # short-term latency average
 _SLOW_ALPHA = 0.05  # long-term latency average: the one the target uses
 _RISING_FACTOR = 1.5  # short-term above 1.5x long-term (and by 50 ms or more): latency is rising
 _RISING_MARGIN_SECONDS = 0.05
+_RAISE_FRACTION = 4  # each answer closes a quarter of the gap to the target (at least 1)
 _ERROR_CUT = 0.75
 _ERROR_HOLD_SECONDS = 5.0
 REPORT_INTERVAL_SECONDS = 60.0
@@ -162,7 +163,7 @@ class AdaptiveConcurrency:
         if self._latency.rising or self._limit > goal:
             self._limit = max(1, self._limit - 1)
         elif self._limit < goal and now >= self._no_raise_until and not window_spent:
-            self._limit += 1
+            self._limit += max(1, (goal - self._limit) // _RAISE_FRACTION)
 
     def _cut(self, now: float, factor: float, hold: float) -> bool:
         """Cut at most once per round trip: the answers to one burst arrive together."""

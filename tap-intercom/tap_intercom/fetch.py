@@ -13,6 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
 from tap_intercom.gate import InFlightGate
+from tap_intercom.prefetch import prefetched
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -22,6 +23,8 @@ Result = TypeVar("Result")
 MAX_LOOKAHEAD = 64
 _MIN_LOOKAHEAD = 4
 _WAIT_SECONDS = 0.05  # re-check at least this often while waiting for the gate or the head
+# Items listed ahead of the fetches: two search pages of 150 (settings.MAX_PAGE_SIZE).
+ITEMS_AHEAD = 300
 
 
 def lookahead_window(limit: int) -> int:
@@ -34,13 +37,14 @@ def ordered_map(
 ) -> Iterator[tuple[Item, Result]]:
     """(item, fetch(item)) in input order, at most `gate.limit` fetches at once (shared).
 
-    `items` is consumed lazily on the caller's thread, so it may itself make requests (the next
-    search page) while workers fetch details. A failed fetch raises here, in order.
+    `items` is walked on a thread of its own, at most ITEMS_AHEAD ahead (prefetch.py), so it
+    may itself make requests (the next search page) while workers fetch details and the caller
+    writes records. A failed fetch, or a failure of `items`, raises here, in order.
     """
     pool = ThreadPoolExecutor(max_workers=gate.maximum, thread_name_prefix="intercom-fetch")
     pending: deque[tuple[Item, Future[Result]]] = deque()
     try:
-        for item in items:
+        for item in prefetched(items, ITEMS_AHEAD):
             while not _room(pending, gate):
                 if pending and pending[0][1].done():
                     yield _next_result(pending)

@@ -20,7 +20,8 @@ from tap_intercom import records
 from tap_intercom.errors import IntercomNotFoundError
 from tap_intercom.fetch import ordered_map
 from tap_intercom.progress import Progress
-from tap_intercom.search import keyset_pages
+from tap_intercom.search import SearchPage
+from tap_intercom.search_lanes import laned_refs
 from tap_intercom.streams.base import IntercomStream
 from tap_intercom.timestamps import to_iso, to_seconds
 
@@ -79,19 +80,24 @@ class ConversationsStream(IntercomStream):
         settings = self.runtime.settings
         window = self.window()
         logger.info("conversations: updated_at window %s", window)
-        pages = keyset_pages(
+        return laned_refs(
             self.runtime.client,
             "/conversations/search",
             "conversations",
             window,
             settings.page_size,
+            self._page_refs,
+            self._set_total,
         )
-        for number, page in enumerate(pages):
-            if number == 0:
-                self.runtime.progress.conversations_total = page.total_count
-            for index, item in enumerate(page.items):
-                listed_at = int(to_seconds(item["updated_at"]))
-                yield ConversationRef(str(item["id"]), listed_at, index == len(page.items) - 1)
+
+    def _set_total(self, total: int | None) -> None:
+        self.runtime.progress.conversations_total = total
+
+    @staticmethod
+    def _page_refs(page: SearchPage) -> Iterator[ConversationRef]:
+        for index, item in enumerate(page.items):
+            listed_at = int(to_seconds(item["updated_at"]))
+            yield ConversationRef(str(item["id"]), listed_at, index == len(page.items) - 1)
 
     def _listed_refs(self) -> Iterator[ConversationRef]:
         ids = self.runtime.settings.conversation_ids
