@@ -8,11 +8,12 @@ limit on every response: `X-RateLimit-Limit` requests per 10-second window (a 1,
 smoothed latency of answered requests; the shared RateBudget still decides when each request may
 go, so extra concurrency only waits there.
 
-The limit moves toward the target with every answered request (a quarter of the gap, so a cold
-start reaches it within a round trip or two) and down by one per answer when above it, and is cut: halved on a 429 (once per round trip, then no raise for a rate window), cut by a
-quarter on a 5xx, timeout or connection error, and lowered while latency is rising (a short-term
-average well above the long-term one) instead of raised. `maximum` (the `max_workers` setting)
-bounds it.
+The limit moves toward the target with every answered request: up by a quarter of the gap (a
+cold start gets there within a round trip or two) while the window has room and latency holds,
+down by one when above it. It is cut: halved on a 429 (once per round trip, then no raise for a
+rate window), by a quarter on a 5xx, timeout or connection error, and lowered while latency is
+rising (a short-term average well above the long-term one). `maximum` (the `max_workers`
+setting) bounds it.
 """
 
 from __future__ import annotations

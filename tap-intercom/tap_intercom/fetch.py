@@ -18,24 +18,32 @@ from tap_intercom.prefetch import prefetched
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
-# Results that may wait beyond those in flight (a slow one at the head holds the rest back):
-# as many as are in flight, at least a few, never more than this.
+# Results that may wait beyond those in flight (a slow one at the head holds the rest back).
 MAX_LOOKAHEAD = 64
-_MIN_LOOKAHEAD = 4
 _WAIT_SECONDS = 0.05  # re-check at least this often while waiting for the gate or the head
 # Items listed ahead of the fetches: two search pages of 150 (settings.MAX_PAGE_SIZE).
 ITEMS_AHEAD = 300
 
 
-def lookahead_window(limit: int) -> int:
+def lookahead_window(limit: int, waiting: int = MAX_LOOKAHEAD) -> int:
     """Fetches that may be in flight or done-but-waiting at once when `limit` may be in flight."""
-    return limit + min(max(limit, _MIN_LOOKAHEAD), MAX_LOOKAHEAD)
+    return limit + waiting
 
 
 def ordered_map(
-    fetch: Callable[[Item], Result], items: Iterable[Item], gate: InFlightGate
+    fetch: Callable[[Item], Result],
+    items: Iterable[Item],
+    gate: InFlightGate,
+    waiting: int = MAX_LOOKAHEAD,
+    needs_request: Callable[[Item], bool] | None = None,
 ) -> Iterator[tuple[Item, Result]]:
     """(item, fetch(item)) in input order, at most `gate.limit` fetches at once (shared).
+
+    Items for which `needs_request` says False are fetched on the caller's thread without a
+    gate slot (their fetch makes no request), so they never wait behind slow ones for a slot.
+
+    At most `waiting` results beyond those in flight are held: more for small results whose
+    fetches vary a lot in length (a contact with many companies behind a dozen without).
 
     `items` is walked on a thread of its own, at most ITEMS_AHEAD ahead (prefetch.py), so it
     may itself make requests (the next search page) while workers fetch details and the caller
@@ -45,12 +53,16 @@ def ordered_map(
     pending: deque[tuple[Item, Future[Result]]] = deque()
     try:
         for item in prefetched(items, ITEMS_AHEAD):
-            while not _room(pending, gate):
+            quick = needs_request is not None and not needs_request(item)
+            while not _room(pending, gate, waiting, quick):
                 if pending and pending[0][1].done():
                     yield _next_result(pending)
                 else:
                     gate.wait(_WAIT_SECONDS)
-            pending.append((item, pool.submit(_released_after, gate, fetch, item)))
+            if quick:
+                pending.append((item, _done(fetch, item)))
+            else:
+                pending.append((item, pool.submit(_released_after, gate, fetch, item)))
             while pending and pending[0][1].done():
                 yield _next_result(pending)
         while pending:
@@ -62,9 +74,22 @@ def ordered_map(
         pool.shutdown(wait=True)
 
 
-def _room(pending: deque[tuple[Item, Future[Result]]], gate: InFlightGate) -> bool:
-    """True (with a gate slot taken) when one more fetch may start."""
-    return len(pending) < lookahead_window(gate.limit) and gate.try_acquire()
+def _room(
+    pending: deque[tuple[Item, Future[Result]]], gate: InFlightGate, waiting: int, quick: bool
+) -> bool:
+    """True (with a gate slot taken, unless `quick`) when one more fetch may start."""
+    if len(pending) >= lookahead_window(gate.limit, waiting):
+        return False
+    return quick or gate.try_acquire()
+
+
+def _done(fetch: Callable[[Item], Result], item: Item) -> Future[Result]:
+    done: Future[Result] = Future()
+    try:
+        done.set_result(fetch(item))
+    except Exception as error:  # raised in order, like a worker's
+        done.set_exception(error)
+    return done
 
 
 def _released_after(gate: InFlightGate, fetch: Callable[[Item], Result], item: Item) -> Result:

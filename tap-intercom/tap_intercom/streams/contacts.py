@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 _DAY = 86_400
 
 ContactRef = tuple[dict[str, Any], bool]  # (search item, closes its page)
+# Most contacts need no request; one with many companies needs several in a row. Contacts that
+# wait behind it are search items already read (a few kB each): let many wait.
+CONTACTS_WAITING = 1_000
 
 
 class ContactsStream(IntercomStream):
@@ -36,7 +39,13 @@ class ContactsStream(IntercomStream):
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         window = self.window()
-        found = ordered_map(self._completed, self._found(window), self.runtime.gate)
+        found = ordered_map(
+            self._completed,
+            self._found(window),
+            self.runtime.gate,
+            waiting=CONTACTS_WAITING,
+            needs_request=lambda ref: contact_lists.incomplete(ref[0]),
+        )
         for (_, closes_page), contact in found:
             if contact is not None:
                 yield records.contact(contact)

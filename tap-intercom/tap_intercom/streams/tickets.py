@@ -29,7 +29,12 @@ class TicketsStream(IntercomStream):
     is_sorted = True
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        found = ordered_map(self._with_parts, self._found(), self.runtime.gate)
+        found = ordered_map(
+            self._with_parts,
+            self._found(),
+            self.runtime.gate,
+            needs_request=lambda ref: "ticket_parts" not in ref[0],
+        )
         for (listed, closes_page), ticket in found:
             if ticket is not None:
                 self.search_position = to_iso(int(to_seconds(listed["updated_at"])))
