@@ -248,11 +248,14 @@ def _workspace_run(run: WorkspaceRun) -> list[str]:
         f"{name} {count:,}" for name, count in sorted(run.records_by_stream.items())
     )
     paths = ", ".join(f"`{path}` {count:,}" for path, count in run.requests_by_path.items())
+    profile = ", ".join(f"{name} {sec:.1f} s" for name, sec in run.seconds_by_stream.items())
     return [
         *table(header, [row]),
         "",
         f"Records: {records}.",
         "",
         f"Requests by endpoint: {paths}.",
+        "",
+        f"Time per stream, in the order the tap ran them (from its log): {profile}.",
         "",
     ]

@@ -6,8 +6,11 @@ answered other than a 429); the least time the limit allows for that is needed /
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 
 from intercom_sandbox.fake import FakeIntercom, WorkspaceSpec
@@ -59,6 +62,7 @@ class WorkspaceRun:
     rate_limited: int
     records_by_stream: dict[str, int]
     requests_by_path: dict[str, int]
+    seconds_by_stream: dict[str, float]  # from the tap's "Beginning sync of" log lines
 
     @property
     def minimum_seconds(self) -> float:
@@ -100,9 +104,39 @@ def run_workspace(
         by_path = _grouped_paths(fake.stats.requests_by_path)
     records = _records_by_stream(output)
     output.unlink()
+    profile = stream_seconds((run_dir / "workspace.err").read_text(errors="replace"))
     return WorkspaceRun(
-        mix, latency_ms, per_minute, per_10s, measured, needed, rate_limited, records, by_path
+        mix,
+        latency_ms,
+        per_minute,
+        per_10s,
+        measured,
+        needed,
+        rate_limited,
+        records,
+        by_path,
+        profile,
     )
+
+
+_LOG_TIME = r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3})"
+_BEGINNING = re.compile(_LOG_TIME + r".*Beginning sync of '([a-z_]+)'")
+_FINISHED = re.compile(_LOG_TIME + r".*Finished: ")
+
+
+def stream_seconds(stderr: str) -> dict[str, float]:
+    """Seconds from each stream's start to the next one's (the last: to the tap's summary)."""
+    marks: list[tuple[datetime, str]] = []
+    for line in stderr.splitlines():
+        found = _BEGINNING.search(line) or _FINISHED.search(line)
+        if found:
+            name = found.group(2) if found.re is _BEGINNING else ""
+            marks.append((datetime.strptime(found.group(1), "%Y-%m-%d %H:%M:%S,%f"), name))
+    return {
+        name: round((following - started).total_seconds(), 1)
+        for (started, name), (following, _) in pairwise(marks)
+        if name
+    }
 
 
 def _grouped_paths(by_path: Counter[str]) -> dict[str, int]:
