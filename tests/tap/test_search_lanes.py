@@ -81,3 +81,26 @@ def test_a_laned_search_delivers_every_conversation_once_in_order(
         for conversation in truth.conversations.values()
         for part in conversation["conversation_parts"]["conversation_parts"]
     }
+
+
+@pytest.fixture(scope="module")
+def many_contacts(module_fake) -> FakeIntercom:
+    spec = WorkspaceSpec(seed=22, conversations=5, contacts=LANES_FROM + 100)
+    return module_fake(spec, token=TOKEN)
+
+
+def test_a_laned_contact_search_delivers_every_contact_once_in_order(
+    many_contacts: FakeIntercom, tmp_path: Path
+) -> None:
+    config = config_for(many_contacts, page_size=150)
+    before = many_contacts.stats.requests_by_path["/contacts/search"]
+
+    output = run_tap(tmp_path, config, None, *catalog_selecting(tmp_path, config, {"contacts"}))
+
+    searches = many_contacts.stats.requests_by_path["/contacts/search"] - before
+    ids = [record["contact_id"] for record in output.records["contacts"]]
+    updated = [parse_iso(record["updated_at"]) for record in output.records["contacts"]]
+    assert searches > (LANES_FROM + 100) // 150 + 1  # the lanes' own pages, beyond one walk
+    assert len(ids) == len(set(ids))
+    assert set(ids) == set(many_contacts.truth().contacts)
+    assert updated == sorted(updated)

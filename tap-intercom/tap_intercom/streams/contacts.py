@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from tap_intercom import contact_lists, records
 from tap_intercom.fetch import ordered_map
-from tap_intercom.search import Filter, at_least, cursor_pages
+from tap_intercom.search import Filter, SearchPage, at_least, cursor_pages
+from tap_intercom.search_lanes import laned_refs
 from tap_intercom.streams.base import IntercomStream
 from tap_intercom.timestamps import to_seconds
 from tap_intercom.windows import Window
@@ -53,28 +54,38 @@ class ContactsStream(IntercomStream):
                 self.checkpoint()
 
     def _found(self, window: Window) -> Iterator[ContactRef]:
-        """Contacts of the exact window, each marked when it is the last of its page (an empty
-        page, or one whose contacts all lie outside the window, still closes with a None)."""
-        pages = cursor_pages(
-            self.runtime.client,
-            "/contacts/search",
-            "data",
-            _day_query(window),
-            self.runtime.settings.page_size,
-        )
-        for page in pages:
-            inside = [i for i in page.items if window.contains(int(to_seconds(i["updated_at"])))]
-            for index, item in enumerate(inside):
-                yield item, index == len(inside) - 1
-            if not inside:
-                yield {}, True
+        """Contacts of the exact window in updated_at order, a long search walked as lanes
+        (search_lanes.py): consecutive slices, each with its own day query and exact filter."""
+        client, page_size = self.runtime.client, self.runtime.settings.page_size
+
+        def walk(part: Window) -> Iterator[SearchPage]:
+            return cursor_pages(client, "/contacts/search", "data", _day_query(part), page_size)
+
+        return laned_refs(walk, window, _page_refs)
 
     def _completed(self, ref: ContactRef) -> dict[str, Any] | None:
         item = ref[0]
         return contact_lists.complete(self.runtime.client, item) if item else None
 
 
+def _page_refs(window: Window, page: SearchPage) -> Iterator[ContactRef]:
+    """The page's contacts within the exact window, the last marked as closing the page (a page
+    whose contacts all lie outside the window still closes, with an empty ref)."""
+    inside = [i for i in page.items if window.contains(int(to_seconds(i["updated_at"])))]
+    for index, item in enumerate(inside):
+        yield item, index == len(inside) - 1
+    if not inside:
+        yield {}, True
+
+
 def _day_query(window: Window) -> Filter:
-    if window.lower is None:
-        return {"field": "updated_at", "operator": ">", "value": 0}
-    return at_least("updated_at", window.lower - _DAY)
+    """A day either side of the window: `<` "matches everything before the start of that day"
+    (spec L8743-8761), so `< upper + 1 day` keeps all of it in any timezone; a lane ends there
+    instead of reading every later contact only to drop it."""
+    lower: Filter = (
+        {"field": "updated_at", "operator": ">", "value": 0}
+        if window.lower is None
+        else at_least("updated_at", window.lower - _DAY)
+    )
+    upper = {"field": "updated_at", "operator": "<", "value": window.upper + _DAY}
+    return {"operator": "AND", "value": [lower, upper]}

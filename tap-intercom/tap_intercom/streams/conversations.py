@@ -20,10 +20,11 @@ from tap_intercom import records
 from tap_intercom.errors import IntercomNotFoundError
 from tap_intercom.fetch import ordered_map
 from tap_intercom.progress import Progress
-from tap_intercom.search import SearchPage
+from tap_intercom.search import SearchPage, keyset_pages
 from tap_intercom.search_lanes import laned_refs
 from tap_intercom.streams.base import IntercomStream
 from tap_intercom.timestamps import to_iso, to_seconds
+from tap_intercom.windows import Window
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context, Record
@@ -80,21 +81,19 @@ class ConversationsStream(IntercomStream):
         settings = self.runtime.settings
         window = self.window()
         logger.info("conversations: updated_at window %s", window)
-        return laned_refs(
-            self.runtime.client,
-            "/conversations/search",
-            "conversations",
-            window,
-            settings.page_size,
-            self._page_refs,
-            self._set_total,
-        )
+        client = self.runtime.client
+
+        def walk(part: Window) -> Iterator[SearchPage]:
+            path = "/conversations/search"
+            return keyset_pages(client, path, "conversations", part, settings.page_size)
+
+        return laned_refs(walk, window, self._page_refs, self._set_total)
 
     def _set_total(self, total: int | None) -> None:
         self.runtime.progress.conversations_total = total
 
     @staticmethod
-    def _page_refs(page: SearchPage) -> Iterator[ConversationRef]:
+    def _page_refs(_: Window, page: SearchPage) -> Iterator[ConversationRef]:
         for index, item in enumerate(page.items):
             listed_at = int(to_seconds(item["updated_at"]))
             yield ConversationRef(str(item["id"]), listed_at, index == len(page.items) - 1)
