@@ -9,6 +9,7 @@ from typing import Any
 
 from tap_intercom.client import ClientSettings, IntercomClient
 from tap_intercom.concurrency import AdaptiveConcurrency
+from tap_intercom.early_lists import EarlyResponses
 from tap_intercom.gate import InFlightGate
 from tap_intercom.progress import Progress
 from tap_intercom.ratelimit import RateBudget
@@ -23,6 +24,7 @@ class Runtime:
     client: IntercomClient
     progress: Progress
     gate: InFlightGate  # every parallel fetch of every stream passes it (fetch.py)
+    early: EarlyResponses  # the small lists, asked for when the run starts (early_lists.py)
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
@@ -43,7 +45,7 @@ def build_runtime(settings: Settings) -> Runtime:
     )
     client = IntercomClient(client_settings, budget, concurrency)
     progress = Progress(budget.stats, concurrency)
-    return Runtime(settings, client, progress, InFlightGate(concurrency))
+    return Runtime(settings, client, progress, InFlightGate(concurrency), EarlyResponses(client))
 
 
 def sync_type(settings: Settings, state: dict[str, Any]) -> str:
