@@ -129,7 +129,7 @@ def sweep_goals(results: SweepResults) -> list[str]:
     share_met = None
     if lowest is not None and worst_429 is not None:
         share_met = lowest[0] >= SHARE_GOAL and worst_429 < SHARE_429_GOAL
-    lowest_text = "—" if lowest is None else f"{lowest[0]:.0%} (at {lowest[1]})"
+    lowest_text = "—" if lowest is None else f"{lowest[0]:.1%} (at {lowest[1]})"
     return [
         f"- Goal ≥ 90% of the limit at every latency, both limits, < 1% 429s: lowest "
         f"{lowest_text} of the limit in full windows, most 429s "
@@ -168,7 +168,7 @@ def _ceiling(results: SweepResults) -> list[str]:
 
 
 def _share(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
+    return "—" if value is None else f"{value:.1%}"
 
 
 def _sweep_table(results: SweepResults) -> list[str]:

@@ -22,7 +22,7 @@ from tap_intercom.windows import Window
 
 Ref = TypeVar("Ref")
 
-LANES = 4
+LANES = 8
 LANES_FROM = 1_000  # matches in the window; below it one walk is soon done
 LANE_AHEAD = 5_000  # refs (a few hundred bytes each) a lane may list before they are needed
 

@@ -23,11 +23,15 @@ def test_lanes_cut_the_window_into_consecutive_slices() -> None:
     from_start = split(Window(None, 2_000), first)
     from_bookmark = split(Window(600, 1_400), first)
 
-    assert from_start == [Window(None, 1_250), Window(1_250, 1_500), Window(1_500, 1_750),
-                          Window(1_750, 2_000)]  # fmt: skip
-    assert from_bookmark == [Window(600, 800), Window(800, 1_000), Window(1_000, 1_200),
-                             Window(1_200, 1_400)]  # fmt: skip
-    assert len(from_start) == LANES
+    step, lower = 1_000 // LANES, 600
+    assert from_start == [
+        Window(None if lane == 0 else 1_000 + lane * step, 1_000 + (lane + 1) * step)
+        for lane in range(LANES)
+    ]
+    assert from_bookmark == [
+        Window(lower + lane * 800 // LANES, lower + (lane + 1) * 800 // LANES)
+        for lane in range(LANES)
+    ]
 
 
 def test_walked_ahead_items_keep_their_order_and_a_failure_its_place() -> None:
