@@ -3,6 +3,7 @@ into the file without touching what `bench/run.sh` wrote around it."""
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -101,17 +102,26 @@ def _mix(results: SweepResults) -> str:
 
 def _summary(results: SweepResults, run: SweepRun) -> list[str]:
     load = run.machine.get("load average at start (1/5/15 min)", "?")
+    command = _without_notes(run.command)
     return [
         "### Summary",
         "",
         SWEEP_SUMMARY_START,
         f"Measured {run.started_at} UTC on {run.machine.get('cores', '?')} shared cores with "
-        f"`{run.command}` (load average {load} at the start); default settings.",
+        f"`{command}` (load average {load} at the start; notes below); default settings.",
         "",
         *sweep_goals(results),
         SWEEP_SUMMARY_END,
         "",
     ]
+
+
+def _without_notes(command: str) -> str:
+    """The command as the summary shows it: its `--note` texts are in the notes."""
+    words = shlex.split(command)
+    notes = {i for i, word in enumerate(words) if word == "--note"}
+    kept = [word for i, word in enumerate(words) if i not in notes and i - 1 not in notes]
+    return shlex.join(kept)
 
 
 def _lowest_share(runs: list[ExtractRun]) -> tuple[float, str] | None:
