@@ -76,6 +76,24 @@ ensure_meltano() {
   fi
 }
 
+# For your own Intercom and Supabase (scripts/install.sh): the two plugins' commands in .venv and
+# Meltano, without a PostgreSQL server or the test tools.
+ensure_plugins() {
+  if ! "$(find_python)" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    echo "Python's venv module is missing: install it (apt-get install python3-venv) and run again." >&2
+    exit 1
+  fi
+  if [ ! -x "$VENV/bin/python" ]; then
+    log "Creating $VENV"
+    "$(find_python)" -m venv "$VENV"
+  fi
+  if [ ! -x "$VENV/bin/tap-intercom" ] || [ ! -x "$VENV/bin/target-supabase" ]; then
+    log "Installing tap-intercom and target-supabase into .venv"
+    "$VENV/bin/pip" install -q -e "$REPO_ROOT/tap-intercom" -e "$REPO_ROOT/target-supabase"
+  fi
+  ensure_meltano
+}
+
 bootstrap_all() {
   ensure_system_packages
   ensure_venv

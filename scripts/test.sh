@@ -11,7 +11,7 @@ log "ruff"
 ruff check .
 ruff format --check .
 log "mypy"
-mypy tap-intercom/tap_intercom target-supabase/target_supabase sandbox/intercom_sandbox
+mypy tap-intercom/tap_intercom target-supabase/target_supabase sandbox/intercom_sandbox webhooks/intercom_webhooks
 log "pytest"
 # pytest exits 5 when it collects no test: that is a failure here too.
 pytest "$@"

@@ -1,1 +1,1 @@
-"""Side-by-side benchmarks of tap-intercom and target-supabase against their peers (issue 7)."""
+"""Side-by-side benchmarks of tap-intercom and target-supabase against their peers."""

@@ -16,6 +16,7 @@ from intercom_sandbox.postgres import LocalPostgres
 from intercom_bench import extract_bench, load_bench
 from intercom_bench.databases import bench_postgres, server_version
 from intercom_bench.extract_bench import Scenario
+from intercom_bench.freshness_report import kept_section, replace_section
 from intercom_bench.load_bench import LoadRun
 from intercom_bench.machine import describe_machine, load_average
 from intercom_bench.report import BenchResults, FileInfo, render
@@ -48,7 +49,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     add("--latency-ms", type=int, default=d.latency_ms)
     add("--fast-limit-per-minute", type=int, default=d.fast_limit_per_minute)
     add("--paced-limit-per-minute", type=int, default=d.paced_limit_per_minute)
-    add("--issue-sizes", action="store_true", help="issue 7's sizes (much longer run)")
+    add("--issue-sizes", action="store_true", help="the full sizes (much longer run)")
     add("--no-peers", action="store_true", help="only our tap and target and the psql limit")
     add("--work-dir", type=Path, default=DEFAULT_WORK_DIR)
     add("--results", type=Path, default=BENCH_DIR / "RESULTS.md")
@@ -219,10 +220,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     results.finished_at = utc_now()
     results.machine["load average at end (1/5/15 min)"] = load_average()
     results.notes.extend(standard_notes(settings, tools))
-    # The sweep (bench/sweep.sh) keeps its own block of the file: carried over as it was.
-    kept = sweep_block(args.results.read_text()) if args.results.exists() else ""
-    text = render(results) + (f"\n{kept}\n" if kept else "")
-    args.results.write_text(redact(text, bench.secrets))
+    # The freshness section (bench/freshness.sh) and the sweep (bench/sweep.sh) are measured
+    # apart: both kept as they are.
+    previous = args.results.read_text() if args.results.exists() else ""
+    freshness = kept_section(previous)
+    rendered = render(results)
+    if freshness is not None:
+        rendered = replace_section(rendered, freshness)
+    kept = sweep_block(previous)
+    rendered += f"\n{kept}\n" if kept else ""
+    args.results.write_text(redact(rendered, bench.secrets))
     raw = args.results.with_suffix(".json")
     raw.write_text(redact(json.dumps(raw_results(results), indent=1, default=str), bench.secrets))
     log(f"Wrote {args.results} and {raw}")
@@ -256,7 +263,7 @@ def standard_notes(settings: Settings, tools: Tools) -> list[str]:
         "from wait4: the largest resident set it or a process it waited for reached).",
         "The psql limit times one `psql -f` doing, per table in one transaction, `\\copy` of "
         "prepared COPY files into a temporary table and `INSERT ... ON CONFLICT DO UPDATE`; "
-        "preparing the files from the Singer file is not timed. Its tables have the issue 4 "
+        "preparing the files from the Singer file is not timed. Its tables have the target's "
         "column types, the primary key and the same secondary indexes as the target.",
         "target-postgres 'fastest' = its defaults plus use_copy, add_record_metadata false, "
         "activate_version false (it requires record metadata) and validate_records false.",

@@ -2,7 +2,7 @@
 CONFLICT`, one transaction per table, from files prepared beforehand (so only the server's work,
 and psql shipping the bytes, is timed).
 
-The tables get the column types of issue 4's mapping, the primary key and the same secondary
+The tables get the column types of the target's mapping, the primary key and the same secondary
 indexes the target is asked for (replication key, `created_at`, `conversation_id`).
 """
 

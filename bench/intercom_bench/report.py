@@ -434,7 +434,7 @@ def header_section(results: BenchResults) -> list[str]:
         f"{s.paced_conversations:,} at {s.paced_limit_per_minute:,}/min; growth (target) "
         f"{sizes(s.growth_load_conversations)}; growth (tap) "
         f"{sizes(s.growth_extract_conversations)}; each measurement repeated {s.repeats} times, "
-        "contenders alternating. `--issue-sizes` runs issue 7's sizes instead.",
+        "contenders alternating. `--issue-sizes` runs the full sizes instead.",
         "",
     ]
     return lines

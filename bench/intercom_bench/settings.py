@@ -1,5 +1,5 @@
 """The benchmark's sizes and knobs: defaults that finish in ~25 minutes on a 2-core machine, and
-the sizes issue 7 names (`--issue-sizes`)."""
+the full sizes (`--issue-sizes`)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A deterministic, Intercom-like Singer stream written to a file once, for the loading benchmark.
 
-The records have the shape our tap emits (issue 3): `conversations` with ~35 properties (flattened
+The records have the shape our tap emits: `conversations` with ~35 properties (flattened
 `source_*`, nested `statistics`, `custom_attributes`, `contacts`, a `tags` array), ~7 parts each
 with 200-2000-character HTML bodies, ~1 tag row each, and a STATE message (with the tap's `sync`
 marker, docs/architecture.md) after the conversation that passes every 1,000 records.

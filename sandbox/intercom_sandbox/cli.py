@@ -10,6 +10,10 @@ import contextlib
 import signal
 import threading
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from intercom_sandbox.fake import OutageSpec
 
 Runner = Callable[[argparse.Namespace], int]
 
@@ -30,7 +34,40 @@ def add_fake_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--latency-ms", type=int, default=0)
     parser.add_argument("--fault-rate", type=float, default=0.0)
     parser.add_argument("--fault-seed", type=int, default=1)
+    parser.add_argument(
+        "--outage",
+        action="append",
+        default=[],
+        metavar="N:SECONDS",
+        help="after the N-th request, every request fails (502/503/504) for SECONDS; repeatable",
+    )
+    parser.add_argument(
+        "--fail-scroll-request",
+        type=int,
+        action="append",
+        default=[],
+        metavar="N",
+        help="the N-th /companies/scroll request answers 500 'restart the scroll'; repeatable",
+    )
+    parser.add_argument(
+        "--deny",
+        action="append",
+        default=[],
+        metavar="RESOURCE",
+        help="answer 401 token_unauthorized on this resource, as Intercom does for a token "
+        "without its permission (e.g. tickets; repeatable)",
+    )
     parser.set_defaults(run=run_fake)
+
+
+def parse_outage(text: str) -> OutageSpec:
+    from intercom_sandbox.fake import OutageSpec
+
+    after, _, seconds = text.partition(":")
+    try:
+        return OutageSpec(after_requests=int(after), seconds=float(seconds))
+    except ValueError:
+        raise SystemExit(f"--outage wants N:SECONDS (e.g. 200:45), got {text!r}") from None
 
 
 def run_fake(args: argparse.Namespace) -> int:
@@ -56,6 +93,9 @@ def run_fake(args: argparse.Namespace) -> int:
         rate_limit_per_10s=args.rate_limit_per_10s,
         latency_ms=args.latency_ms,
         faults=FaultSpec(rate=args.fault_rate, seed=args.fault_seed),
+        outages=tuple(parse_outage(text) for text in args.outage),
+        failed_scroll_requests=tuple(args.fail_scroll_request),
+        denied_resources=args.deny,
         host=args.host,
         port=args.port,
     )

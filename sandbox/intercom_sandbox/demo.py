@@ -2,67 +2,40 @@
 
 `bash scripts/demo.sh` runs `python -m intercom_sandbox.demo run`. The PostgreSQL server lives in
 `.demo/postgres` on a fixed port and keeps running between runs, so the second run continues from
-the state of the first: it is incremental, and says so. `bash scripts/demo.sh stop` stops it.
+the state of the first: it is incremental, and says so.
+
+    demo.sh status   what runs (the demo's PostgreSQL, a fake started alone) and how to reach it
+    demo.sh fake     the fake Intercom alone, in the background, to try operations against
+    demo.sh stop     stop both (the data stays in .demo/)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from intercom_sandbox.demo_database import DEFAULT_PORT, DemoDatabase
+from intercom_sandbox.demo_database import DemoDatabase, DemoError
+from intercom_sandbox.demo_fake import (
+    FAKE_TOKEN,
+    SAMPLE_WORKSPACE,
+    add_failure_options,
+    sample_fake,
+)
+from intercom_sandbox.demo_places import REPO_ROOT, DemoPlaces, next_run_number, say
 from intercom_sandbox.demo_report import print_rows, run_summary
+from intercom_sandbox.demo_services import start_fake_alone, status, stop
 
 if TYPE_CHECKING:
     from intercom_sandbox.fake import FakeIntercom
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-FAKE_TOKEN = "demo-token"
-SAMPLE_WORKSPACE = {
-    "seed": 1,
-    "conversations": 120,
-    "contacts": 150,
-    "companies": 20,
-    "tickets": 10,
-    "tags": 12,
-    "huge_conversations": 1,
-    "fully_linked_contacts": 2,  # more tags and companies than the 10 a contact embeds
-}
+DEMO_ENVIRONMENT = "demo"  # in meltano.yml
+DEMO_STATE_JOB = "tap-intercom-to-target-supabase"  # Meltano's state id: <environment>:<this>
 PLUGIN_ENV_PREFIXES = ("TAP_INTERCOM_", "TARGET_SUPABASE_", "MELTANO_")
-
-
-@dataclass(frozen=True)
-class DemoPlaces:
-    """Where the demo runs. The defaults match the `dev` environment in meltano.yml; the tests
-    move it elsewhere with INTERCOM_DEMO_* variables."""
-
-    project: Path
-    folder: Path
-    fake_port: int
-    postgres_port: int
-
-    @classmethod
-    def from_env(cls) -> DemoPlaces:
-        env = os.environ.get
-        return cls(
-            project=Path(env("INTERCOM_DEMO_PROJECT") or REPO_ROOT),
-            folder=Path(env("INTERCOM_DEMO_DIR") or REPO_ROOT / ".demo"),
-            fake_port=int(env("INTERCOM_DEMO_FAKE_PORT") or 8765),
-            postgres_port=int(env("INTERCOM_DEMO_POSTGRES_PORT") or DEFAULT_PORT),
-        )
-
-    def database(self) -> DemoDatabase:
-        return DemoDatabase(self.folder / "postgres", self.postgres_port)
-
-
-def say(text: str) -> None:
-    print(f"\033[1m==> {text}\033[0m", flush=True)
 
 
 def meltano_bin() -> str:
@@ -71,12 +44,12 @@ def meltano_bin() -> str:
 
 def meltano_env(places: DemoPlaces, database: DemoDatabase) -> dict[str, str]:
     """The caller's environment without settings that would point the demo elsewhere, and the
-    demo's own (the same as the `dev` environment's unless moved)."""
+    demo's own (the same as the `demo` environment's unless moved)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(PLUGIN_ENV_PREFIXES)}
     env.pop("INTERCOM_ACCESS_TOKEN", None)
     env.pop("SUPABASE_DB_URL", None)
     return env | {
-        "MELTANO_ENVIRONMENT": "dev",
+        "MELTANO_ENVIRONMENT": DEMO_ENVIRONMENT,
         "MELTANO_SEND_ANONYMOUS_USAGE_STATS": "false",
         "TAP_INTERCOM_API_URL": f"http://127.0.0.1:{places.fake_port}",
         "TAP_INTERCOM_ACCESS_TOKEN": FAKE_TOKEN,
@@ -101,23 +74,16 @@ def meltano(places: DemoPlaces, database: DemoDatabase, *args: str) -> None:
         raise subprocess.CalledProcessError(process.returncode, command)
 
 
-def next_run_number(folder: Path) -> int:
-    folder.mkdir(parents=True, exist_ok=True)
-    counter = folder / "runs"
-    number = int(counter.read_text()) + 1 if counter.exists() else 1
-    counter.write_text(str(number))
-    return number
-
-
 def start_fake(port: int, run_number: int) -> FakeIntercom:
     """The sample workspace; from the second run on, changed as Intercom would change it."""
-    from intercom_sandbox.fake import FakeIntercom, WorkspaceSpec
-
-    fake = FakeIntercom(WorkspaceSpec(**SAMPLE_WORKSPACE), token=FAKE_TOKEN, port=port)
-    url = fake.start()
-    if run_number > 1:
-        changes = describe_changes(fake.workspace.mutate(seed=run_number))
-        say(f"Changed the fake workspace since the last run: {changes}")
+    fake, changes = sample_fake(port, run_number)
+    try:
+        url = fake.start()
+    except OSError as error:
+        msg = f"The fake Intercom cannot listen on port {port} ({error}): is another demo running?"
+        raise DemoError(msg) from error
+    if changes is not None:
+        say(f"Changed the fake workspace since the last run: {describe_changes(changes)}")
     say(f"Fake Intercom at {url} ({SAMPLE_WORKSPACE['conversations']} conversations)")
     return fake
 
@@ -135,47 +101,94 @@ def describe_changes(summary: object) -> str:
 def run(install: bool = True) -> int:
     places = DemoPlaces.from_env()
     database = places.database()
-    say(f"Local PostgreSQL at {database.describe()} (data in {places.folder / 'postgres'})")
-    database.ensure_running()
+    started = database.ensure_running()
+    where = f"{database.describe()} (data in {database.folder})"
+    say(
+        f"Started the demo's PostgreSQL at {where}"
+        if started
+        else f"Using the demo's PostgreSQL at {where}"
+    )
     previous_runs = database.finished_runs()
+    if places.background_fake().stop() is not None:
+        say("Stopped the fake Intercom started by `demo.sh fake`: the demo starts its own")
     fake = start_fake(places.fake_port, next_run_number(places.folder))
     try:
         if install:
             say("Installing the plugins (meltano install)")
             meltano(places, database, "install")
-        if previous_runs:
-            say("Running the sync again: INCREMENTAL, from the state Meltano saved last time")
-        else:
-            say("First sync: everything (no state yet)")
-        meltano(places, database, "run", "tap-intercom", "target-supabase")
+        meltano(places, database, *pipeline(places, database, previous_runs))
     finally:
         fake.stop()
     say("Sync status (meltano invoke target-supabase:status)")
     meltano(places, database, "invoke", "target-supabase:status")
     print_rows(database.url)
-    print(run_summary(database, previous_runs))
+    print(run_summary(database))
     return 0
 
 
-def stop() -> int:
-    places = DemoPlaces.from_env()
-    places.database().stop()
-    say(f"Stopped the demo's PostgreSQL (its data stays in {places.folder}; delete it to reset)")
-    return 0
+def pipeline(places: DemoPlaces, database: DemoDatabase, previous_runs: int) -> list[str]:
+    """`meltano run` of the demo, announced as what it will be."""
+    args = ["run", "tap-intercom", "target-supabase"]
+    if not previous_runs:
+        # A new database: whatever state Meltano kept (e.g. after `rm -rf .demo`) is ignored, or
+        # the run would load only what changed since then.
+        say("First sync into this database: everything (--full-refresh)")
+        return [*args, "--full-refresh"]
+    if has_saved_state(places, database):
+        say("Running the sync again: incremental, from the state Meltano saved last time")
+    else:
+        say("Running the sync again, but Meltano saved no state for it: everything is read again")
+    return args
+
+
+def has_saved_state(places: DemoPlaces, database: DemoDatabase) -> bool:
+    """Whether Meltano holds bookmarks for the demo's job (`meltano state get`)."""
+    done = subprocess.run(
+        [meltano_bin(), "state", "get", f"{DEMO_ENVIRONMENT}:{DEMO_STATE_JOB}"],
+        cwd=places.project, env=meltano_env(places, database), capture_output=True, text=True,
+        check=True,
+    )  # fmt: skip
+    try:
+        state = json.loads(done.stdout or "{}")
+    except json.JSONDecodeError:
+        return False
+    return bool(state.get("singer_state", {}).get("bookmarks"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="demo", description=__doc__.split("\n")[0])
-    parser.add_argument("action", nargs="?", choices=["run", "stop"], default="run")
+    parser = argparse.ArgumentParser(prog="demo.sh", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "action", nargs="?", choices=["run", "status", "fake", "stop"], default="run"
+    )
     parser.add_argument("--skip-install", action="store_true", help="skip `meltano install`")
+    add_failure_options(parser)
     args = parser.parse_args(argv)
-    if args.action == "stop":
-        return stop()
+    if args.action != "fake" and failure_args(args):
+        parser.error("--deny, --fault-rate and --latency-ms go with `fake`")
     try:
+        if args.action == "fake":
+            return start_fake_alone(failure_args(args))
+        if args.action == "status":
+            return status()
+        if args.action == "stop":
+            return stop()
         return run(install=not args.skip_install)
+    except DemoError as error:
+        print(f"demo: {error}", file=sys.stderr)
+        return 1
     except subprocess.CalledProcessError as error:
         print(f"demo: `{' '.join(map(str, error.cmd))}` failed (exit {error.returncode})")
         return 1
+
+
+def failure_args(args: argparse.Namespace) -> list[str]:
+    """The failure options given to `demo.sh fake`, as its server process takes them."""
+    options = [f"--deny={resource}" for resource in args.deny]
+    if args.fault_rate:
+        options.append(f"--fault-rate={args.fault_rate}")
+    if args.latency_ms:
+        options.append(f"--latency-ms={args.latency_ms}")
+    return options
 
 
 if __name__ == "__main__":

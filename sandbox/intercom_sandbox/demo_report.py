@@ -63,17 +63,19 @@ def count(url: str, table: str) -> int:
     return int(rows[0][0])
 
 
-def run_summary(database: DemoDatabaseLike, previous_runs: int) -> str:
+def run_summary(database: DemoDatabaseLike) -> str:
+    """What the last run was, as its sync-log row says, and what keeps running."""
     _, rows = query(database.url, LAST_RUN_SQL)
     sync_type, status, conversations, messages = rows[0]
     done = f"\nThis run was {sync_type!s} and ended {status!s}: "
     done += f"{conversations or 0} conversations and {messages or 0} messages loaded."
-    if previous_runs:
+    if sync_type == "incremental":
         done += "\nOnly what changed since the last run was read from Intercom."
     else:
         done += "\nRun `bash scripts/demo.sh` again: the next run is incremental."
     done += (
-        f"\nThe demo database keeps running at {database.describe()} (psql it!); "
-        "stop it with `bash scripts/demo.sh stop`."
+        f"\nThe demo database keeps running: psql {database.describe()}"
+        "\nSee what runs with `bash scripts/demo.sh status`, stop it with "
+        "`bash scripts/demo.sh stop`; `bash scripts/demo.sh fake` serves the fake Intercom alone."
     )
     return done

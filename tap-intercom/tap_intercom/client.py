@@ -1,39 +1,50 @@
 """HTTP access to Intercom: one keep-alive session, one rate budget, retries, error classification.
 
 Every request carries `Authorization`, `Accept: application/json` and a pinned `Intercom-Version`
-(fact sheet §1). Errors are classified once, here: 401/403 fail at once, 404 is reported to the
-caller, 429 waits for the rate-limit reset, 5xx/timeouts/connection errors/invalid JSON are retried
-with exponential backoff, and the final error names endpoint, status and Intercom's request_id.
-The access token is only ever in the session headers: never in a URL, log line or message.
+(docs/intercom-api.md#authentication-regions-and-versions). Errors are classified once, here:
+401/403 fail at once, 404 is reported to the caller, 429 waits for the rate-limit reset,
+5xx/timeouts/connection errors/invalid JSON are retried with capped, jittered exponential backoff
+(retry.py) for up to `outage_retry_minutes`, honouring Retry-After, and the final error names
+endpoint, status and Intercom's request_id. An outage is announced once (availability.py). The
+access token is only ever in the session headers: never in a URL, log line or message.
 """
 
 from __future__ import annotations
 
 import logging
+import random
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-import backoff
 import requests
 from requests.adapters import HTTPAdapter
 
+from tap_intercom.availability import Availability
+from tap_intercom.clock import SYSTEM_CLOCK, Clock
 from tap_intercom.concurrency import AdaptiveConcurrency
 from tap_intercom.errors import (
     IntercomAuthError,
     IntercomNotFoundError,
+    IntercomPermissionError,
     IntercomRequestError,
     RetriableError,
 )
 from tap_intercom.ratelimit import RateBudget
+from tap_intercom.retry import RetryPolicy, retry_after_seconds
+from tap_intercom.secrets import mask, spellings
 
 REGION_URLS = {
     "us": "https://api.intercom.io",
     "eu": "https://api.eu.intercom.io",
     "au": "https://api.au.intercom.io",
 }
-_MAX_TRIES = 6
+# A valid token without the endpoint's permission (errors.IntercomPermissionError).
+PERMISSION_ERROR_CODE = "token_unauthorized"
 _MAX_THROTTLED_RETRIES = 50
+# A wait is slept in slices this long, so that the progress display stays live during an outage.
+_WAIT_SLICE_SECONDS = 1.0
 _AUTH_HINT = {
     401: "Intercom rejected the access token: check `access_token` (and that it is not revoked)",
     403: "Intercom refused access: check the app's permissions and that `region`/`api_url` "
@@ -50,6 +61,7 @@ class ClientSettings:
     api_version: str
     timeout: float
     pool_size: int
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
 class IntercomClient:
@@ -59,13 +71,21 @@ class IntercomClient:
         self,
         settings: ClientSettings,
         budget: RateBudget,
+        clock: Clock = SYSTEM_CLOCK,
         concurrency: AdaptiveConcurrency | None = None,
     ) -> None:
         self._base_url = settings.base_url.rstrip("/")
+        self._secrets = spellings(settings.access_token)
         self._timeout = settings.timeout
+        self._retry = settings.retry
+        self._clock = clock
+        self._random = random.Random()
         self.budget = budget
         # Told every request's latency and outcome; decides how many run at once (gate.py).
         self.concurrency = concurrency or AdaptiveConcurrency(settings.pool_size)
+        self.availability = Availability(clock, settings.retry.total_seconds)
+        # Called while a retry waits (the progress display refreshes itself).
+        self.on_wait: Callable[[], None] = lambda: None
         self._session = requests.Session()
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=settings.pool_size)
         self._session.mount("http://", adapter)
@@ -79,12 +99,19 @@ class IntercomClient:
         )
 
     def get(
-        self, path: str, params: dict[str, Any] | None = None, *, max_tries: int = _MAX_TRIES
+        self,
+        path: str,
+        params: dict[str, Any] | None = None,
+        *,
+        max_tries: int | None = None,
+        list_keys: tuple[str, ...] = (),
     ) -> dict[str, Any]:
-        return self.request("GET", path, params=params, max_tries=max_tries)
+        return self.request("GET", path, params=params, max_tries=max_tries, list_keys=list_keys)
 
-    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        return self.request("POST", path, body=body)
+    def post(
+        self, path: str, body: dict[str, Any], *, list_keys: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
+        return self.request("POST", path, body=body, list_keys=list_keys)
 
     def request(
         self,
@@ -93,39 +120,88 @@ class IntercomClient:
         *,
         params: dict[str, Any] | None = None,
         body: dict[str, Any] | None = None,
-        max_tries: int = _MAX_TRIES,
+        max_tries: int | None = None,
+        list_keys: tuple[str, ...] = (),
     ) -> dict[str, Any]:
-        """The decoded JSON body; raises an IntercomError subclass on failure. `max_tries=1` is
-        for requests that must not be repeated (a scroll page: see streams/companies.py)."""
+        """The decoded JSON body; raises an IntercomError subclass on failure. Retriable
+        failures are retried for the policy's total time; `max_tries=1` is for requests that
+        must not be repeated (a scroll page: see streams/companies.py).
+
+        `list_keys`: a list answer must hold its list under one of these keys. An answer without
+        it (`{}`, an error object with status 200) is retried, then fails: read as "no records",
+        it would look like an empty workspace (and empty a table loaded with `overwrite`)."""
         endpoint = f"{method} {path}"
-        attempt = backoff.on_exception(
-            backoff.expo,
-            RetriableError,
-            max_tries=max_tries,
-            factor=0.25,
-            max_value=8,
-            on_backoff=_log_retry(endpoint),
-            logger=None,
-        )(self._send_until_not_throttled)
-        try:
-            return attempt(method, path, params, body)
-        except RetriableError as error:
-            tries = f"after {max_tries} tries" if max_tries > 1 else "(not retried)"
-            msg = f"Intercom request failed {tries}: {error}"
-            raise IntercomRequestError(
-                msg, endpoint=endpoint, status=error.status, request_id=error.request_id
-            ) from None
+        failures = 0
+        first_failure = 0.0
+        while True:
+            number = self.availability.sending()
+            try:
+                result = self._send_until_not_throttled(method, path, params, body, list_keys)
+            except RetriableError as error:
+                failures += 1
+                now = self._clock.time()
+                first_failure = first_failure if failures > 1 else now
+                failing_for = now - self._failing_since(first_failure)
+                left = self._retry.total_seconds - failing_for
+                if left <= 0 or (max_tries is not None and failures >= max_tries):
+                    raise self._gave_up(endpoint, error, failures, failing_for) from None
+                self.availability.failed(number, endpoint, error)
+                wait = min(self._retry.wait(failures, self._random, error.retry_after), left)
+                self._log_retry(endpoint, failures, wait, error)
+                self._wait(wait)
+                continue
+            self.availability.answered(number)
+            return result
+
+    def _failing_since(self, first_failure: float) -> float:
+        """This request's first failure or the start of the outage, whichever is earlier: the
+        retry time counts from there, so that every worker gives up when announced."""
+        down_since = self.availability.down_since
+        return first_failure if down_since is None else min(first_failure, down_since)
+
+    def _gave_up(
+        self, endpoint: str, error: RetriableError, tries: int, failing_for: float
+    ) -> IntercomRequestError:
+        if tries == 1:
+            message = f"Intercom request failed (not retried): {error}"
+        else:
+            message = (
+                f"Intercom request failed {tries} times, Intercom failing for "
+                f"{failing_for / 60:.1f} minutes, last with {error}; the run stops here "
+                "(raise `outage_retry_minutes` to keep trying longer through an Intercom outage)"
+            )
+        return IntercomRequestError(
+            message, endpoint=endpoint, status=error.status, request_id=error.request_id
+        )
+
+    def _log_retry(self, endpoint: str, tries: int, wait: float, error: RetriableError) -> None:
+        # During an announced outage each worker's retries would drown the log.
+        level = logging.DEBUG if self.availability.announced else logging.WARNING
+        logger.log(level, "Retrying %s (try %s) in %.1fs after: %s", endpoint, tries, wait, error)
+
+    def _wait(self, seconds: float) -> None:
+        while seconds > 0:
+            step = min(seconds, _WAIT_SLICE_SECONDS)
+            self._clock.sleep(step)
+            seconds -= step
+            self.on_wait()
 
     def close(self) -> None:
         self._session.close()
 
     def _send_until_not_throttled(
-        self, method: str, path: str, params: dict[str, Any] | None, body: dict[str, Any] | None
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None,
+        body: dict[str, Any] | None,
+        list_keys: tuple[str, ...],
     ) -> dict[str, Any]:
         for _ in range(_MAX_THROTTLED_RETRIES):
             response = self._send(method, path, params, body)
             if response is not None:
-                return _decode(response, f"{method} {path}")
+                decoded = _decode(response, f"{method} {path}", self._secrets, self._clock.time())
+                return _require_list(decoded, list_keys, self._secrets)
         msg = f"still rate limited after {_MAX_THROTTLED_RETRIES} waits"
         raise RetriableError(msg, status=429, request_id=None)
 
@@ -153,9 +229,21 @@ class IntercomClient:
         return response
 
 
-def _decode(response: requests.Response, endpoint: str) -> dict[str, Any]:
+def _decode(
+    response: requests.Response, endpoint: str, secrets: list[str], now: float
+) -> dict[str, Any]:
     status = response.status_code
+    # Intercom's own text, minus the token: a server or proxy may quote the request's
+    # Authorization header back in its error body.
     request_id = _request_id(response)
+    request_id = request_id and mask(request_id, secrets)
+    if status == 401 and _error_codes(response) == {PERMISSION_ERROR_CODE}:
+        raise IntercomPermissionError(
+            mask(_error_message(response), secrets),
+            endpoint=endpoint,
+            status=status,
+            request_id=request_id,
+        )
     if status in _AUTH_HINT:
         raise IntercomAuthError(
             _AUTH_HINT[status], endpoint=endpoint, status=status, request_id=request_id
@@ -165,13 +253,21 @@ def _decode(response: requests.Response, endpoint: str) -> dict[str, Any]:
             "Not found", endpoint=endpoint, status=status, request_id=request_id
         )
     if status >= 500 or status == 408:
-        raise RetriableError(f"HTTP {status}", status=status, request_id=request_id)
+        retry_after = retry_after_seconds(response.headers.get("Retry-After"), now)
+        # Intercom's own words, when there are any ("Please restart the scroll operation").
+        said = f": {_error_message(response)}" if _error_body(response).get("errors") else ""
+        raise RetriableError(
+            f"HTTP {status}{said}", status=status, request_id=request_id, retry_after=retry_after
+        )
     if status >= 400 and not _error_body(response):
         # An error whose body did not arrive whole says nothing reliable (which 400 was it?).
         raise RetriableError(f"HTTP {status}, unreadable body", status=status, request_id=None)
     if status >= 400:
         raise IntercomRequestError(
-            _error_message(response), endpoint=endpoint, status=status, request_id=request_id
+            mask(_error_message(response), secrets),
+            endpoint=endpoint,
+            status=status,
+            request_id=request_id,
         )
     try:
         decoded = response.json()
@@ -182,6 +278,18 @@ def _decode(response: requests.Response, endpoint: str) -> dict[str, Any]:
     return decoded
 
 
+def _require_list(
+    decoded: dict[str, Any], list_keys: tuple[str, ...], secrets: list[str]
+) -> dict[str, Any]:
+    if not list_keys or any(isinstance(decoded.get(key), list) for key in list_keys):
+        return decoded
+    wanted = " or ".join(f"`{key}`" for key in list_keys)
+    request_id = decoded.get("request_id")
+    request_id = mask(request_id, secrets) if isinstance(request_id, str) else None
+    msg = f"a list answer without its {wanted} list"
+    raise RetriableError(msg, status=200, request_id=request_id)
+
+
 def _error_body(response: requests.Response) -> dict[str, Any]:
     try:
         body = response.json()
@@ -190,13 +298,19 @@ def _error_body(response: requests.Response) -> dict[str, Any]:
     return body if isinstance(body, dict) else {}
 
 
+def _error_codes(response: requests.Response) -> set[str]:
+    errors = _error_body(response).get("errors") or []
+    return {str(error.get("code")) for error in errors if isinstance(error, dict)}
+
+
 def _request_id(response: requests.Response) -> str | None:
     request_id = _error_body(response).get("request_id") if response.status_code >= 400 else None
     return request_id or response.headers.get("X-Request-Id")
 
 
 def _error_message(response: requests.Response) -> str:
-    """Intercom's error codes and messages (schema `error`, fact sheet §6)."""
+    """Intercom's error codes and messages (schema `error`, spec 2.16 L31183;
+    docs/intercom-api.md#errors-and-permissions)."""
     errors = _error_body(response).get("errors") or []
     described = [
         f"{error.get('code', '?')}: {error.get('message', '')}"
@@ -204,17 +318,3 @@ def _error_message(response: requests.Response) -> str:
         if isinstance(error, dict)
     ]
     return "; ".join(described) or "Intercom rejected the request"
-
-
-def _log_retry(endpoint: str) -> Any:
-    def log(details: Any) -> None:
-        error = details.get("exception")
-        logger.warning(
-            "Retrying %s (try %s) in %.1fs after: %s",
-            endpoint,
-            details["tries"],
-            details["wait"],
-            error,
-        )
-
-    return log

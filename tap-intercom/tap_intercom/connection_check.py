@@ -1,36 +1,38 @@
 """`tap-intercom-check`: the Intercom half of "test connections".
 
-Checks the token, the region, the API version and the rate-limit headroom with one `GET /me`, and
-says what is wrong and how to fix it. The access token is never printed.
+Checks the token, the region, the API version and the rate-limit headroom with one `GET /me`, then
+asks each selected stream's endpoint once and prints what the token can and cannot read (a missing
+permission names the one to grant: access.py). It says what is wrong and how to fix it. The access
+token is never printed.
 
     tap-intercom-check --config tap.json        # a config file
     tap-intercom-check --config ENV             # TAP_INTERCOM_* variables (what Meltano sets)
+    tap-intercom-check --config ENV --catalog catalog.json   # only the catalog's selected streams
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
-import json
-import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import requests
-from dotenv import find_dotenv, load_dotenv
-from singer_sdk.configuration._dict_config import parse_environment_config
 from singer_sdk.exceptions import ConfigValidationError
 
+from tap_intercom.access import check_access, render_table
+from tap_intercom.check_results import CheckResult, fail, ok, print_report, warn
 from tap_intercom.client import REGION_URLS
-from tap_intercom.settings import API_VERSIONS
+from tap_intercom.config import load_config
+from tap_intercom.runtime import build_client
+from tap_intercom.secrets import mask, spellings
+from tap_intercom.settings import API_VERSIONS, parse_settings
+from tap_intercom.skips import FAIL
 from tap_intercom.tap import TapIntercom
 
 # The user's familiar variable from the standalone script, honoured when the setting is unset.
-TOKEN_FALLBACK_ENV = "INTERCOM_ACCESS_TOKEN"
-ENV_PREFIX = "TAP_INTERCOM_"
 # `app.region` is documented only by the example "US"; accept the long names too.
 REGION_NAMES = {"europe": "eu", "australia": "au", "united states": "us"}
 TOKEN_HELP = (
@@ -39,37 +41,15 @@ TOKEN_HELP = (
     "or access_token in the config file)"
 )
 LOW_HEADROOM_FRACTION = 0.2
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """One line of the report: `status` is OK, WARN or FAIL."""
-
-    name: str
-    status: str
-    message: str
-
-    def render(self) -> str:
-        return f"[{self.status:^4}] {self.name}: {self.message}"
-
-
-def ok(name: str, message: str) -> CheckResult:
-    return CheckResult(name, "OK", message)
-
-
-def warn(name: str, message: str) -> CheckResult:
-    return CheckResult(name, "WARN", message)
-
-
-def fail(name: str, message: str) -> CheckResult:
-    return CheckResult(name, "FAIL", message)
+# A check reports an outage rather than waiting it out for `outage_retry_minutes`.
+CHECK_RETRY_SECONDS = 20.0
 
 
 def base_url(config: Mapping[str, Any]) -> str:
     return str(config.get("api_url") or REGION_URLS[str(config.get("region") or "us")]).rstrip("/")
 
 
-def check_intercom(config: Mapping[str, Any]) -> list[CheckResult]:
+def check_intercom(config: Mapping[str, Any], catalog: Path | None = None) -> list[CheckResult]:
     """Every Intercom check, in order; stops early when a later check cannot run."""
     config, problems = validated(config)
     if problems:
@@ -93,8 +73,48 @@ def check_intercom(config: Mapping[str, Any]) -> list[CheckResult]:
         check_region(config, me),
         ok("intercom api version", f"{config['api_version']} accepted"),
         check_rate_limit(config, response.headers),
+        check_permissions(config, selected_streams(config, catalog)),
     ]
     return results
+
+
+def selected_streams(config: Mapping[str, Any], catalog: Path | None) -> list[str]:
+    """The streams a sync with this catalog reads (all of them without one), in sync order."""
+    tap = TapIntercom(
+        config=dict(config), catalog=str(catalog) if catalog else None, validate_config=False
+    )
+    return [
+        stream.name
+        for stream in tap.streams.values()
+        if stream.selected or stream.has_selected_descendents
+    ]
+
+
+def check_permissions(config: Mapping[str, Any], streams: Sequence[str]) -> CheckResult:
+    """Each selected stream's endpoint asked once; the table says what the token may read."""
+    settings = parse_settings(config)
+    retry_seconds = min(settings.outage_retry_seconds, CHECK_RETRY_SECONDS)
+    client = build_client(replace(settings, outage_retry_seconds=retry_seconds))
+    try:
+        rows = check_access(client, streams, settings.api_version)
+    finally:
+        client.close()
+    table = "\n".join(["", *render_table(rows)])
+    missing = [row for row in rows if row.missing_permission]
+    failed = [row for row in rows if not row.readable and not row.missing_permission]
+    if failed:
+        names = ", ".join(row.stream for row in failed)
+        return fail("intercom permissions", f"could not ask the endpoints of {names}{table}")
+    if not missing:
+        return ok("intercom permissions", f"every selected stream is readable{table}")
+    grants = sorted({row.detail.removeprefix("missing permission: ") for row in missing})
+    names = ", ".join(row.stream for row in missing)
+    fix = f"{'; '.join(grants)} in the Developer Hub (your app > Configure > Authentication)"
+    if settings.on_stream_unavailable == FAIL:
+        message = f"the token may not read {names}, so a sync fails: {fix}"
+        return fail("intercom permissions", message + table)
+    message = f"the token may not read {names}, which a sync skips: {fix}, or deselect them"
+    return warn("intercom permissions", message + table)
 
 
 def validated(config: Mapping[str, Any]) -> tuple[dict[str, Any], list[CheckResult]]:
@@ -132,11 +152,14 @@ def unreachable_message(config: Mapping[str, Any], error: requests.RequestExcept
 
 
 def explain_error_response(config: Mapping[str, Any], response: requests.Response) -> CheckResult:
-    """Intercom's `error.list` body (fact sheet §6) turned into what to do about it."""
+    """Intercom's `error.list` body (docs/intercom-api.md#errors-and-permissions) turned into
+    what to do about it."""
     code, message, request_id = parse_error_body(response)
     seen = f"HTTP {response.status_code} {code or ''} {message or ''}".strip()
     if request_id:
         seen += f", request_id {request_id}"
+    # A server or proxy may quote the request's Authorization header back in its error body.
+    seen = mask(seen, spellings(config["access_token"]))
     if response.status_code == 401:
         return fail("intercom token", f"the token was rejected ({seen}): {TOKEN_HELP}")
     if response.status_code == 403:
@@ -182,8 +205,8 @@ def check_region(config: Mapping[str, Any], me: Mapping[str, Any]) -> CheckResul
             "intercom region", f"Intercom did not say the workspace's region ({configured})"
         )
     if actual != configured:
-        # api.intercom.io routes to the right region itself (fact sheet §1), but data then
-        # travels through the US host: say so and how to fix it.
+        # api.intercom.io routes to the right region itself, but data then travels through the US
+        # host (docs/intercom-api.md#authentication-regions-and-versions): say so and how to fix it.
         fix = f"set region to {actual!r}" if actual in REGION_URLS else "check the region setting"
         message = f"the workspace is hosted in {actual.upper()} but region is {configured!r}: {fix}"
         return warn("intercom region", message)
@@ -191,7 +214,8 @@ def check_region(config: Mapping[str, Any], me: Mapping[str, Any]) -> CheckResul
 
 
 def check_rate_limit(config: Mapping[str, Any], headers: Mapping[str, str]) -> CheckResult:
-    """Headroom in the current 10-second window (X-RateLimit-* headers, fact sheet §6)."""
+    """Headroom in the current 10-second window (X-RateLimit-* headers:
+    docs/intercom-api.md#rate-limits)."""
     try:
         limit = int(headers["X-RateLimit-Limit"])
         remaining = int(headers["X-RateLimit-Remaining"])
@@ -208,50 +232,6 @@ def check_rate_limit(config: Mapping[str, Any], headers: Mapping[str, str]) -> C
     return ok("intercom rate limit", headroom)
 
 
-def load_config(config_args: Sequence[str]) -> dict[str, Any]:
-    """Config files merged in order, then TAP_INTERCOM_* variables when `ENV` is given (the
-    SDK's `--config ENV` convention, via the tap's own config loading), then the
-    INTERCOM_ACCESS_TOKEN fallback."""
-    # The project folder's .env, as Meltano reads it (variables already set win): it may hold
-    # INTERCOM_ACCESS_TOKEN or TAP_INTERCOM_* settings.
-    load_dotenv(find_dotenv(usecwd=True), override=False)
-    config: dict[str, Any] = {}
-    for path in config_args:
-        if path != "ENV":
-            config |= json.loads(Path(path).read_text())
-    if "ENV" in config_args:
-        config |= env_config()
-    if not config.get("access_token") and os.environ.get(TOKEN_FALLBACK_ENV):
-        config["access_token"] = os.environ[TOKEN_FALLBACK_ENV]
-    return config
-
-
-def env_config() -> dict[str, Any]:
-    """TAP_INTERCOM_* variables, parsed by the SDK against the tap's config schema."""
-    schema = copy.deepcopy(TapIntercom.config_jsonschema)
-    TapIntercom.append_builtin_config(schema)
-    found = parse_environment_config(schema, ENV_PREFIX)
-    return {name: as_number(schema["properties"][name], value) for name, value in found.items()}
-
-
-def as_number(spec: Mapping[str, Any], value: Any) -> Any:
-    """The SDK leaves `number` settings from the environment as strings (it converts only
-    integers, booleans, arrays and objects: singer_sdk/configuration/_dict_config.py), and
-    Meltano exports every setting, e.g. TAP_INTERCOM_REQUEST_TIMEOUT=60."""
-    types = spec.get("type", [])
-    if "number" in types and isinstance(value, str):
-        return float(value)
-    return value
-
-
-def report(results: Sequence[CheckResult]) -> int:
-    for result in results:
-        print(result.render())
-    failed = [result for result in results if result.status == "FAIL"]
-    print("Intercom: " + ("NOT ready, fix the FAIL lines above" if failed else "ready"))
-    return 1 if failed else 0
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tap-intercom-check", description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -260,8 +240,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=[],
         help="a JSON config file, or ENV for TAP_INTERCOM_* variables (repeatable)",
     )
+    parser.add_argument(
+        "--catalog", type=Path, help="check only the streams this Singer catalog selects"
+    )
     args = parser.parse_args(argv)
-    return report(check_intercom(load_config(args.config or ["ENV"])))
+    config = load_config(TapIntercom, args.config or ["ENV"])
+    return print_report("Intercom", check_intercom(config, args.catalog))
 
 
 if __name__ == "__main__":

@@ -17,11 +17,14 @@ from typing import Any
 
 from tap_intercom.client import IntercomClient
 
-Request = tuple[str, tuple[tuple[str, str], ...]]  # path, sorted query parameters
+# path, sorted query parameters, the keys one of which must hold the answer's list
+Request = tuple[str, tuple[tuple[str, str], ...], tuple[str, ...]]
 
 
-def request_key(path: str, params: dict[str, str] | None = None) -> Request:
-    return path, tuple(sorted((params or {}).items()))
+def request_key(
+    path: str, params: dict[str, str] | None = None, list_keys: tuple[str, ...] = ()
+) -> Request:
+    return path, tuple(sorted((params or {}).items())), list_keys
 
 
 class EarlyResponses:
@@ -38,25 +41,30 @@ class EarlyResponses:
         answered: Future[dict[str, Any]] = Future()
         self._futures[first] = answered
         try:
-            answered.set_result(self._client.get(first[0], dict(first[1]) or None))
+            answered.set_result(self._ask(first))
         except Exception as error:  # raised by the stream that asks for it, in its turn
             answered.set_exception(error)
             return
         if not wanted:
             return
         self._pool = ThreadPoolExecutor(len(wanted), thread_name_prefix="intercom-early")
-        for path, params in wanted:
-            self._futures[(path, params)] = self._pool.submit(
-                self._client.get, path, dict(params) or None
-            )
+        for request in wanted:
+            self._futures[request] = self._pool.submit(self._ask, request)
 
-    def get(self, path: str, params: dict[str, str] | None = None) -> dict[str, Any]:
+    def get(
+        self, path: str, params: dict[str, str] | None = None, list_keys: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
         """The early response (its error raised here, as the request itself would), or a new
         request when there is none."""
-        future = self._futures.pop(request_key(path, params), None)
+        request = request_key(path, params, list_keys)
+        future = self._futures.pop(request, None)
         if future is None:
-            return self._client.get(path, params)
+            return self._ask(request)
         return future.result()
+
+    def _ask(self, request: Request) -> dict[str, Any]:
+        path, params, list_keys = request
+        return self._client.get(path, dict(params) or None, list_keys=list_keys)
 
     def close(self) -> None:
         if self._pool is not None:

@@ -33,7 +33,40 @@ class IntercomRequestError(IntercomError):
 class RetriableError(Exception):
     """A failure worth another try: 5xx, timeouts, connection errors, truncated JSON."""
 
-    def __init__(self, message: str, *, status: int | None, request_id: str | None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None,
+        request_id: str | None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.request_id = request_id
+        self.retry_after = retry_after  # seconds, when the server sent Retry-After
+
+
+class IntercomPermissionError(IntercomAuthError):
+    """401 `token_unauthorized`: a valid token without the permission this endpoint needs.
+
+    Intercom answers "Not authorized to access resource" on that endpoint only, while `/me` and
+    the others work (intercom/intercom-php#189, intercom/intercom-ruby#364,
+    airbytehq/airbyte#64110 for tickets). A bad token answers 401 `unauthorized` everywhere.
+    """
+
+
+class StreamUnavailableError(Exception):
+    """A stream the tap cannot read this run: it is skipped and reported, or fails the run when
+    `on_stream_unavailable` is `fail`. `reason` and `hint` are human text without any secret."""
+
+    def __init__(self, stream: str, reason: str, hint: str) -> None:
+        self.stream = stream
+        self.reason = reason.rstrip(". ")
+        self.hint = hint.rstrip(". ")
+        super().__init__(f"stream {stream} cannot be read: {self.summary}")
+
+    @property
+    def summary(self) -> str:
+        """What the sync marker's `skipped_streams` says about this stream."""
+        return f"{self.reason}. {self.hint[:1].upper()}{self.hint[1:]}."

@@ -1,4 +1,6 @@
-"""Normalise Intercom 2.14/2.15 values to their 2.16 equivalents (fact sheet §10).
+"""Normalise Intercom 2.14/2.15 values to their 2.16 equivalents.
+
+The differences: docs/intercom-api.md#api-versions.
 
 | field | 2.14/2.15 | normalised (2.16) |
 |---|---|---|

@@ -1,10 +1,11 @@
 """One request budget per process, shared by every worker thread.
 
-Intercom reports its budget on every response (fact sheet §6): `X-RateLimit-Remaining` requests are
-left in the current window, which resets at `X-RateLimit-Reset` (Unix seconds; windows are 10 s).
-The budget spends what the server reported, minus requests still in flight, and waits for the reset
-once it is used up, so the limit is approached but not hit. A 429 empties the budget until the
-reset. `max_requests_per_minute` optionally spaces requests evenly below a user-chosen rate.
+Intercom reports its budget on every response (docs/intercom-api.md#rate-limits):
+`X-RateLimit-Remaining` requests are left in the current window, which resets at `X-RateLimit-Reset`
+(Unix seconds; windows are 10 s). The budget spends what the server reported, minus requests still
+in flight, and waits for the reset once it is used up, so the limit is approached but not hit. A 429
+empties the budget until the reset. `max_requests_per_minute` optionally spaces requests evenly
+below a user-chosen rate.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
+
+from tap_intercom.retry import retry_after_seconds
 
 T = TypeVar("T", int, float)
 
@@ -74,12 +77,12 @@ class RateBudget:
                 self.stats.throttled += 1
                 self._allowance = 0
                 now = self._clock()
+                if not reset_at:
+                    # No reset header: a Retry-After, else Intercom's window length.
+                    retry_after = retry_after_seconds((headers or {}).get("Retry-After"), now)
+                    reset_at = now + (retry_after or _DEFAULT_WINDOW_SECONDS)
                 # A reset already past by our clock (skew) still earns a short pause.
-                self._reset_at = (
-                    max(reset_at, now + _MIN_THROTTLED_WAIT_SECONDS)
-                    if reset_at
-                    else now + _DEFAULT_WINDOW_SECONDS
-                )
+                self._reset_at = max(reset_at, now + _MIN_THROTTLED_WAIT_SECONDS)
             elif remaining is not None and reset_at is not None:
                 self._observe(remaining, reset_at)
 

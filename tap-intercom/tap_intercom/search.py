@@ -1,7 +1,8 @@
 """Paging through Intercom's search endpoints (`POST /<model>/search`).
 
-Search bodies carry `pagination: {per_page, starting_after}` (not query parameters: fact sheet
-§2) and an explicit `sort` (undocumented for conversations but accepted: Intercom-OpenAPI #114).
+Search bodies carry `pagination: {per_page, starting_after}` (not query parameters:
+docs/intercom-api.md#pagination) and an explicit `sort` (undocumented for conversations but
+accepted: intercom/Intercom-OpenAPI#114).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from tap_intercom.windows import Window
 
 Filter = dict[str, Any]
 ASCENDING_UPDATED_AT = {"field": "updated_at", "order": "ascending"}
+# 2.16 accepts only "ascending" and "descending" (spec L8872-8878: "desc" is a 400).
+DESCENDING_UPDATED_AT = {"field": "updated_at", "order": "descending"}
 
 
 @dataclass
@@ -26,7 +29,8 @@ class SearchPage:
 
 
 def at_least(field: str, value: int) -> Filter:
-    """`field >= value`: whether `>` is strict is ambiguous in the docs (fact sheet §13)."""
+    """`field >= value`: whether `>` is strict is ambiguous in the docs
+    (docs/intercom-api.md#search-precision)."""
     return {
         "operator": "OR",
         "value": [
@@ -44,13 +48,18 @@ def window_query(window: Window, lower: int | None) -> Filter:
 
 
 def cursor_pages(
-    client: IntercomClient, path: str, key: str, query: Filter, page_size: int
+    client: IntercomClient,
+    path: str,
+    key: str,
+    query: Filter,
+    page_size: int,
+    sort: dict[str, str] = ASCENDING_UPDATED_AT,
 ) -> Iterator[SearchPage]:
     """Every page of one search, following Intercom's `starting_after` cursor."""
     cursor: str | None = None
     seen_cursors: set[str] = set()
     while True:
-        response = client.post(path, _body(query, page_size, cursor))
+        response = client.post(path, _body(query, page_size, cursor, sort), list_keys=(key,))
         yield SearchPage(response.get(key) or [], response.get("total_count"))
         cursor = next_cursor(response)
         if cursor is None:
@@ -63,17 +72,18 @@ def keyset_pages(
 ) -> Iterator[SearchPage]:
     """Every record updated within the window, sorted by updated_at, each id once.
 
-    For second-precise searches (conversations, tickets: fact sheet §4). Each page is a fresh
-    query from the last page's highest updated_at (inclusive), so Intercom's stateless cursor
-    ("if items are updated between 2 paginated queries, this can lead to duplicate or missed
-    records", pagination docs) is only used to step through a single second holding more than a
-    page of records. Records of that boundary second already seen are dropped.
+    For second-precise searches (conversations, tickets: docs/intercom-api.md#search-precision).
+    Each page is a fresh query from the last page's highest updated_at (inclusive), so Intercom's
+    stateless cursor ("if items are updated between 2 paginated queries, this can lead to duplicate
+    or missed records", pagination docs) is only used to step through a single second holding more
+    than a page of records. Records of that boundary second already seen are dropped.
     """
     lower, cursor = window.lower, None
     seen_at_lower: set[str] = set()
     seen_cursors: set[str] = set()
     while True:
-        response = client.post(path, _body(window_query(window, lower), page_size, cursor))
+        body = _body(window_query(window, lower), page_size, cursor)
+        response = client.post(path, body, list_keys=(key,))
         items = response.get(key) or []
         fresh = [item for item in items if not _seen(item, lower, seen_at_lower)]
         yield SearchPage(fresh, response.get("total_count"))
@@ -96,11 +106,16 @@ def next_cursor(response: dict[str, Any]) -> str | None:
     return None
 
 
-def _body(query: Filter, page_size: int, cursor: str | None) -> dict[str, Any]:
+def _body(
+    query: Filter,
+    page_size: int,
+    cursor: str | None,
+    sort: dict[str, str] = ASCENDING_UPDATED_AT,
+) -> dict[str, Any]:
     pagination: dict[str, Any] = {"per_page": page_size}
     if cursor:
         pagination["starting_after"] = cursor
-    return {"query": query, "sort": ASCENDING_UPDATED_AT, "pagination": pagination}
+    return {"query": query, "sort": sort, "pagination": pagination}
 
 
 def _updated_at(item: dict[str, Any]) -> int:

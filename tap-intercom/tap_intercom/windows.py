@@ -3,6 +3,12 @@
 A run reads the window [lower, upper): `lower` is inclusive (the bookmark second itself is re-read,
 minus `lookback_minutes`); `upper` is frozen at the sync's start second, so anything changed while
 the run goes on is left to the next run instead of moving around under the cursor.
+
+Intercom's search is eventually consistent (spec 2.16 L8732-8734: a change "may not appear" in
+search results for "a few minutes"), and not in updated_at order: a search can show a change of
+second 20 while one of second 10 is still missing. So the bookmark of a searched stream never
+passes `settled_until` (the run's start minus `search_delay_minutes`): whatever changed after it
+is read again by the next run, by when the index shows it.
 """
 
 from __future__ import annotations
@@ -43,3 +49,8 @@ def leaves_gap(window: Window, bookmark: str | None) -> bool:
     moving the bookmark to the end of such a window would claim the records in between, which
     this run never reads. Such a run keeps the bookmark where it was."""
     return bool(bookmark) and window.lower is not None and window.lower > epoch(str(bookmark))
+
+
+def settled_until(settings: Settings, started_at: int) -> int:
+    """The latest updated_at that Intercom's search surely shows at the run's start."""
+    return started_at - settings.search_delay_seconds

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from target_supabase.names import fit_identifier
 from target_supabase.settings import ReplaceSet
+from target_supabase.tables.names import fit_identifier
 
 
 class PendingReplacements:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from target_supabase.ddl import schema_statements
+from target_supabase.db.ddl import schema_statements
+from target_supabase.db.sqltext import render
 from target_supabase.settings import LoadSettings
-from target_supabase.sqltext import render
-from target_supabase.table_spec import StreamShape
+from target_supabase.tables.table_spec import StreamShape
 
 
 def render_schema_sql(

@@ -6,28 +6,41 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import psycopg2.extensions
-from singer_sdk.exceptions import InvalidRecord
+from singer_sdk.exceptions import InvalidRecord, MissingKeyPropertiesError
 from singer_sdk.sinks import BatchSink
 
-from target_supabase.catalog import ensure_table, table_exists
-from target_supabase.encoding import NUL, RowEncoder, dump_json
-from target_supabase.latest import LatestByKey
-from target_supabase.loader import (
+from target_supabase.db.catalog import ensure_table, table_exists
+from target_supabase.db.loader import (
     Batch,
     TableLoad,
     add_column,
     delete_children,
-    insert_rejected,
     load,
+    load_setting_aside,
     soft_delete,
-    truncate,
 )
-from target_supabase.names import fit_identifier, table_name
-from target_supabase.table_spec import StreamShape, TableSpec, stream_table_spec
+from target_supabase.db.refusals import load_isolating
+from target_supabase.encoding import JSON_NUL, NUL, RowEncoder, UnstorableValueError, dump_json
+from target_supabase.fresh_stack import on_fresh_stack
+from target_supabase.latest import LatestByKey
+from target_supabase.reader import NESTED_TOO_DEEP
+from target_supabase.tables.names import column_names, fit_identifier, table_name
+from target_supabase.tables.table_spec import (
+    DELETED_AT_COLUMN,
+    VERSION_COLUMN,
+    Column,
+    StreamShape,
+    TableSpec,
+    stream_table_spec,
+    version_columns,
+)
 from target_supabase.validation import FastValidator
+from target_supabase.versions import with_version_columns
 
 if TYPE_CHECKING:
-    from target_supabase.target import TargetSupabase
+    from singer_sdk.target_base import Target
+
+    from target_supabase.run import LoadRun
 
 
 class ValidatingSink(BatchSink):
@@ -35,20 +48,22 @@ class ValidatingSink(BatchSink):
 
     def __init__(
         self,
-        target: TargetSupabase,
+        target: Target,
         stream_name: str,
         schema: dict,
         key_properties: Sequence[str] | None,
+        *,
+        run: LoadRun,
     ) -> None:
-        self.owner = target
-        self.settings = target.settings
+        self.run = run
+        self.settings = run.settings
         super().__init__(target, stream_name, schema, key_properties)
         self.batch = Batch()
         self.batch_bytes = 0
         self.batch_records = 0
         self._rejection: str | None = None
         self._nul_stripper = RowEncoder([])
-        self._max_bytes = int(self.config.get("batch_max_bytes") or 64 * 1024 * 1024)
+        self._max_bytes = self.settings.batch_max_bytes
 
     def get_validator(self) -> FastValidator | None:
         return FastValidator(self.schema) if self.validate_schema else None
@@ -63,29 +78,75 @@ class ValidatingSink(BatchSink):
             self._validator.validate(record)
         except InvalidRecord as exc:
             message = exc.error_message.replace(NUL, "")
-            if self.settings.on_invalid_record == "fail":
-                msg = (
-                    f"A record of stream {self.stream_name!r} does not match its schema: {message}"
-                )
-                raise InvalidRecord(msg, record) from None
-            self._rejection = message
+            self._rejection = self.refused(message, "does not match its schema")
         return record
 
     def _singer_validate_message(self, record: dict) -> None:
+        """The SDK's check that the key properties are there, and that PostgreSQL can store
+        them: not null (key columns are NOT NULL) and without NUL characters (removing them
+        could make two keys one)."""
         if self._rejection is None:
-            super()._singer_validate_message(record)
+            problem = key_problem(record, self._key_properties)
+            if problem is not None:
+                # The SDK's own error when a key is not there (its standard tests expect it).
+                missing = NUL not in problem
+                self._rejection = self.refused(problem, missing_key=missing)
+
+    def refused(
+        self, reason: str, what: str = "cannot be stored", missing_key: bool = False
+    ) -> str:
+        """`reason`, for setting the record aside; with `on_invalid_record: fail`, the end of
+        the run, with an error naming the stream."""
+        if self.settings.on_invalid_record == "fail":
+            msg = f"A record of stream {self.stream_name!r} {what}: {reason}"
+            if missing_key:
+                raise MissingKeyPropertiesError(msg)
+            raise InvalidRecord(msg, {})
+        return reason
 
     def process_record(self, record: dict, context: dict) -> None:
-        if self._rejection is not None:
-            text = dump_json(self._nul_stripper.strip_nuls(record))
-            self.batch.rejected.append((text, self._rejection))
-            self.batch_bytes += len(text)
-            self.owner.log_rejection(self.stream_name, self._rejection)
-            return
-        self.batch_records += 1
-        self.accept(record)
+        if self._rejection is None:
+            try:
+                self.accept(record)
+            except UnstorableValueError as exc:
+                self._rejection = self.refused(str(exc))
+            else:
+                self.batch_records += 1
+                return
+        self.set_aside(self.rejected_json(record), self._rejection)
+
+    def set_aside_unreadable(self, record_text: str, reason: str) -> None:
+        """A record the reader could not read as JSON values: stored as its JSON text."""
+        self.set_aside(dump_json(record_text), self.refused(reason))
+        self.tally_record_read()
+
+    def set_aside(self, record_json: str, reason: str) -> None:
+        self.batch.rejected.append((record_json, reason))
+        self.batch_bytes += len(record_json)
+        self.run.log_rejection(self.stream_name, reason)
+
+    def rejected_json(self, record: dict) -> str:
+        """The record as JSON for the rejected records table (NULs in values removed)."""
+        try:
+            return self._stripped_json(record)
+        except RecursionError:
+            pass
+        try:
+            return on_fresh_stack(self._stripped_json, record)
+        except RecursionError:
+            return dump_json(f"(not stored: {NESTED_TOO_DEEP})")
+
+    def _stripped_json(self, record: dict) -> str:
+        text = dump_json(record)
+        if JSON_NUL not in text:
+            return text
+        try:
+            return dump_json(self._nul_stripper.strip_nuls(record))
+        except RecursionError:
+            return text  # insert_rejected stores it as JSON text
 
     def accept(self, record: dict) -> None:
+        """Buffer a valid record; raises UnstorableValueError for one PostgreSQL would refuse."""
         raise NotImplementedError
 
     @property
@@ -105,9 +166,7 @@ class ValidatingSink(BatchSink):
     def _insert_rejected(
         self, cur: psycopg2.extensions.cursor, rejected: Sequence[tuple[str, str]]
     ) -> None:
-        insert_rejected(
-            cur, self.owner.rejected_table, self.owner.sync_log.row_id, self.stream_name, rejected
-        )
+        self.run.insert_rejected(cur, self.stream_name, list(rejected))
 
     def _start_next_batch(self) -> None:
         self.batch = Batch()
@@ -119,25 +178,38 @@ class TableSink(ValidatingSink):
     """Loads a stream into its table; may be a parent or a replaced-as-a-set child."""
 
     def setup(self) -> None:
-        self.owner.before_table_change(self.stream_name)
+        self.run.before_table_change(self.stream_name)
+        self.version: int | None = self.run.versions.activated.get(self.stream_name)
+        self._configure()
+        self.replace_set = self.settings.replace_sets.get(self.stream_name)
+        self.is_parent = bool(self.run.children_of(self.stream_name))
+        self._rows_by_parent: dict[tuple, list[int]] = {}
+        self._warned_fields: set[str] = set()
+
+    def _configure(self) -> None:
+        """The table (created or brought up to date) and how rows are written into it."""
         properties: dict[str, Any] = self.schema.get("properties") or {}
         shape = StreamShape(
             self.stream_name,
             self.schema,
             tuple(self.key_properties),
-            self.owner.replication_key_of(self.stream_name),
+            self.run.replication_key_of(self.stream_name),
         )
         self.spec: TableSpec = stream_table_spec(shape, self.settings)
-        types = ensure_table(self.owner.db, self.spec, self.settings)
-        columns = [fit_identifier(name) for name in properties]
-        self.encoder = RowEncoder(
-            [(name, types[column]) for name, column in zip(properties, columns, strict=True)]
-        )
+        self.run.refuse_reserved(self.stream_name, self.spec)
+        if self.version is not None:
+            self.spec = with_version_columns(self.spec, self.settings.hard_delete)
+        types = ensure_table(self.run.db, self.spec, self.settings)
+        names = column_names(self.stream_name, properties)
+        fields = [(name, names[name]) for name in properties]
+        if self.version is not None:
+            fields += [(column.name, column.name) for column in self._version_columns()]
+        self.encoder = RowEncoder([(name, types[column]) for name, column in fields])
         self.known_fields = set(properties)
         replication_key = shape.replication_key
         self.load = TableLoad(
-            table=self.spec.ident,
-            columns=columns,
+            table=self.run.stage_for(self.stream_name, self.spec, types),
+            columns=[column for _, column in fields],
             primary_key=self.spec.primary_key,
             replication_column=fit_identifier(replication_key)
             if replication_key in properties
@@ -151,16 +223,32 @@ class TableSink(ValidatingSink):
             if keyed_upsert
             else None
         )
-        self.replace_set = self.settings.replace_sets.get(self.stream_name)
-        self.is_parent = bool(self.owner.children_of(self.stream_name))
-        self._rows_by_parent: dict[tuple, list[int]] = {}
-        self._warned_fields: set[str] = set()
+
+    def _version_columns(self) -> list[Column]:
+        return version_columns(self.settings.hard_delete)
+
+    def use_version(self, version: int) -> None:
+        """Rows from now on belong to `version` (ACTIVATE_VERSION, or a record's `version`)."""
+        if self.version is None:
+            # The table gains the version columns: what is buffered goes in without them first.
+            self.run.drain_sink(self)
+            self.version = version
+            self._configure()
+        self.version = version
 
     def accept(self, record: dict) -> None:
         if not self.known_fields.issuperset(record):
             self._warn_unknown_fields(record)
+        if self.version is not None:
+            record[VERSION_COLUMN] = self.version
+            record[DELETED_AT_COLUMN] = None  # a row that comes back is no longer deleted
         lines = self.batch.lines
-        line = self.encoder.encode(record)
+        try:
+            line = self._encode(record)
+        except UnstorableValueError:
+            if self.version is not None:  # set aside as it came
+                del record[VERSION_COLUMN], record[DELETED_AT_COLUMN]
+            raise
         if self.latest is not None:
             obsolete = self.latest.admit(record, len(lines))
             if obsolete == len(lines):
@@ -173,7 +261,21 @@ class TableSink(ValidatingSink):
         lines.append(line)
         self.batch_bytes += len(line)
         if self.is_parent:
-            self.owner.note_parent(self.stream_name, record)
+            self.run.note_parent(self.stream_name, record)
+
+    def _encode(self, record: dict) -> str:
+        nul_removed = self.encoder.nul_removed
+        try:
+            try:
+                return self.encoder.encode(record)
+            except RecursionError:
+                return on_fresh_stack(self.encoder.encode, record)
+        except RecursionError:
+            self.encoder.nul_removed = nul_removed
+            raise UnstorableValueError(NESTED_TOO_DEEP) from None
+        except UnstorableValueError:
+            self.encoder.nul_removed = nul_removed  # the record is stored as it came
+            raise
 
     def supersede(self, parent: tuple) -> None:
         """A new version of `parent` arrived: its buffered children belong to the old one."""
@@ -181,16 +283,14 @@ class TableSink(ValidatingSink):
             self.batch.lines[index] = None
 
     def has_work(self) -> bool:
-        return super().has_work() or self.owner.replacements.has(self.stream_name)
+        return super().has_work() or self.run.replacements.has(self.stream_name)
 
     def flush(self) -> None:
         """Hand the batch to the database's worker thread; the next one starts filling."""
-        replacements = self.owner.replacements
+        replacements = self.run.replacements
         parents = replacements.take(self.stream_name) if self.replace_set else []
         columns = replacements.parent_columns(self.stream_name) if parents else []
-        overwrite = self.owner.needs_truncate(self.spec)
-        if overwrite:
-            self.owner.truncated(self.spec)  # by the first batch's job, before any other
+        target_load = self.load  # the job may run after a new version changed self.load
         batch, records, rejected = self.batch, self.batch_records, len(self.batch.rejected)
         nul_removed = self.encoder.nul_removed + self._nul_stripper.nul_removed
         self.encoder.nul_removed = self._nul_stripper.nul_removed = 0
@@ -198,20 +298,28 @@ class TableSink(ValidatingSink):
         if self.latest is not None:
             self.latest.clear()
         self._start_next_batch()
+        encoder, set_aside = self.encoder, self.settings.on_invalid_record == "reject"
 
         def job() -> None:
             timeout = self.settings.statement_timeout_seconds
-            with self.owner.db.transaction(timeout, what=f"loading {self.spec.name}") as cur:
-                if overwrite:
-                    truncate(cur, self.spec.ident)
+            refused: list[tuple[int, str]] = []
+            with self.run.db.transaction(timeout, what=f"loading {self.spec.name}") as cur:
                 if parents:
-                    delete_children(cur, self.spec.ident, columns, parents)
-                if records:
-                    load(cur, self.load, batch.lines)
-                self._insert_rejected(cur, batch.rejected)
-            self.owner.sync_log.totals.add(self.stream_name, records, rejected, nul_removed)
+                    delete_children(cur, target_load.table, columns, parents)
+                if records and set_aside:
+                    refused = load_setting_aside(cur, target_load, batch.lines)
+                elif records:
+                    load(cur, target_load, batch.lines)
+                refused_rows = [(_line_json(encoder, batch.lines[i]), why) for i, why in refused]
+                self._insert_rejected(cur, [*batch.rejected, *refused_rows])
+            for _, reason in refused:
+                self.run.log_rejection(self.stream_name, reason)
+            loaded, set_apart = records - len(refused), rejected + len(refused)
+            self.run.sync_log.totals.add(self.stream_name, loaded, set_apart, nul_removed)
+            if loaded:  # rows PostgreSQL refused do not make a stream's data (`overwrite`)
+                self.run.overwrites.streams_with_rows.add(self.stream_name)
 
-        self.owner.db.later(job)
+        self.run.db.later(job)
 
     def _warn_unknown_fields(self, record: dict) -> None:
         for name in record.keys() - self.known_fields - self._warned_fields:
@@ -240,28 +348,87 @@ class SoftDeleteSink(ValidatingSink):
 
     def flush(self) -> None:
         # The rows to mark may still be buffered in the target stream's sink.
-        self.owner.drain_stream(self.spec.target_stream)
-        table = self.owner.table_ident(self.table)
+        self.run.drain_stream(self.spec.target_stream)
+        table = self.run.table_ident(self.table)
         timeout = self.settings.statement_timeout_seconds
-        with self.owner.db.transaction(
-            timeout, what=f"marking deleted rows of {self.table}"
-        ) as cur:
+        with self.run.db.transaction(timeout, what=f"marking deleted rows of {self.table}") as cur:
             rows = list(self._rows.values())
+            refused: list[tuple[int, str]] = []
             if table_exists(cur, table):
                 add_column(cur, table, self.deleted_at_column, "timestamptz")
-                soft_delete(cur, table, self.key_columns, self.deleted_at_column, rows)
+                refused = self._mark(cur, table, rows)
+                staged = self.run.overwrites.staged.get(self.table)
+                if staged is not None:  # `overwrite`: the rows that will replace the table's
+                    refused += self._mark_staged(cur, staged.stage.ident, rows, refused)
             elif rows:
                 self._keep_unapplied(rows)
-            self._insert_rejected(cur, self.batch.rejected)
+            refused_rows = [(dump_json(rows[i]), reason) for i, reason in refused]
+            self._insert_rejected(cur, [*self.batch.rejected, *refused_rows])
+        for _, reason in refused:
+            self.run.log_rejection(self.stream_name, reason)
         self._rows = {}
         nul_removed = self._nul_stripper.nul_removed
         self._nul_stripper.nul_removed = 0
-        totals = self.owner.sync_log.totals
-        totals.add(self.stream_name, self.batch_records, len(self.batch.rejected), nul_removed)
+        totals = self.run.sync_log.totals
+        records, rejected = self.batch_records - len(refused), len(self.batch.rejected)
+        totals.add(self.stream_name, records, rejected + len(refused), nul_removed)
         self._start_next_batch()
+
+    def _mark(
+        self, cur: psycopg2.extensions.cursor, table: Any, rows: list[dict[str, Any]]
+    ) -> list[tuple[int, str]]:
+        """Mark the rows deleted; returns the ones PostgreSQL refused (when they are set aside)."""
+        columns, deleted_at = self.key_columns, self.deleted_at_column
+        marked = self.run.sync_log.totals.marked_deleted
+        if self.settings.on_invalid_record == "fail":
+            marked[self.table] += soft_delete(cur, table, columns, deleted_at, rows)
+            return []
+
+        def attempt(part: list[int], first: Any) -> None:
+            cur.execute(first)
+            # Counted only when it succeeds: a refused part is rolled back and retried.
+            marked[self.table] += soft_delete(
+                cur, table, columns, deleted_at, [rows[i] for i in part]
+            )
+
+        return load_isolating(cur, attempt, list(range(len(rows))))
+
+    def _mark_staged(
+        self,
+        cur: psycopg2.extensions.cursor,
+        stage: Any,
+        rows: list[dict[str, Any]],
+        refused: list[tuple[int, str]],
+    ) -> list[tuple[int, str]]:
+        """Mark the rows in the staging table too (all but those already refused); returns the
+        ones it refused in addition, as indexes into `rows`."""
+        add_column(cur, stage, self.deleted_at_column, "timestamptz")
+        set_aside = {index for index, _ in refused}
+        kept = [index for index in range(len(rows)) if index not in set_aside]
+        more = self._mark(cur, stage, [rows[index] for index in kept])
+        return [(kept[index], reason) for index, reason in more]
 
     def _keep_unapplied(self, rows: list[dict[str, Any]]) -> None:
         """No table to mark yet: keep the deletions, as rejected records, rather than lose them."""
         error = f"table {self.table} does not exist: deletion not applied"
         self.logger.warning("%s (%d records of %s)", error, len(rows), self.stream_name)
         self.batch.rejected += [(dump_json(row), error) for row in rows]
+
+
+def key_problem(record: dict[str, Any], keys: Sequence[str]) -> str | None:
+    """Why PostgreSQL cannot store the record's key, if it cannot."""
+    for key in keys:
+        value = record.get(key)
+        if value is None:
+            return f"key property {key!r} is {'null' if key in record else 'missing'}"
+        if value.__class__ is str and NUL in value:
+            return f"key property {key!r} holds a NUL character, which PostgreSQL cannot store"
+    return None
+
+
+def _line_json(encoder: RowEncoder, line: str | None) -> str:
+    """A refused row back as JSON, for the rejected records table."""
+    try:
+        return dump_json(encoder.decode(line or ""))
+    except (RecursionError, ValueError):
+        return dump_json(line)

@@ -1,7 +1,10 @@
-"""The `sync_logs` table: one row per run, from `running` to `success`, `failed` or `incomplete`.
+"""The `sync_logs` table: one row per run, from `running` to `success`, `partial`, `failed` or
+`incomplete`.
 
-The tap's STATE carries a `sync` marker (docs/architecture.md): `type` becomes `sync_type`, and
-`complete: true` on the last STATE tells a finished run from an interrupted one.
+The tap's STATE carries a `sync` marker (docs/architecture.md): `type` becomes `sync_type`,
+`complete: true` on the last STATE tells a finished run from an interrupted one, and
+`skipped_streams` names the streams the tap set aside (a missing permission...): a finished run
+that skipped any is `partial`, never `success`.
 """
 
 from __future__ import annotations
@@ -12,9 +15,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg2
+import simplejson
 from psycopg2 import sql
 
-from target_supabase.connection import Database
+from target_supabase.db.connection import Database
+from target_supabase.db.loader import visible_nuls
+from target_supabase.db.refusals import refuses_a_row
 from target_supabase.encoding import dump_json
 
 UNKNOWN_SYNC_TYPE = "unknown"
@@ -34,6 +41,7 @@ class RunTotals:
     records_by_stream: Counter[str] = field(default_factory=Counter)
     rejected_records: int = 0
     nul_characters_removed: int = 0
+    marked_deleted: Counter[str] = field(default_factory=Counter)  # table → rows
 
     def add(self, stream: str, records: int, rejected: int, nul_removed: int) -> None:
         self.records_by_stream[stream] += records
@@ -49,6 +57,7 @@ class SyncMarker:
     sync_type: str = UNKNOWN_SYNC_TYPE
     complete: bool = False
     run_id: str | None = None
+    skipped_streams: dict[str, str] = field(default_factory=dict)
 
     def observe(self, state: Mapping[str, Any]) -> None:
         marker = state.get("sync") if isinstance(state, Mapping) else None
@@ -58,17 +67,31 @@ class SyncMarker:
         self.sync_type = str(marker.get("type") or UNKNOWN_SYNC_TYPE)
         self.complete = marker.get("complete") is True
         self.run_id = marker.get("run_id") or self.run_id
+        skipped = marker.get("skipped_streams")
+        if isinstance(skipped, Mapping):
+            self.skipped_streams = {str(name): str(why) for name, why in skipped.items()}
 
     def final_status(self, received_anything: bool) -> str:
         """`incomplete` without the end marker after a start marker, or after empty input (the
-        tap died before its first message); otherwise `success`."""
+        tap died before its first message); `partial` when the tap finished but skipped
+        streams; otherwise `success`."""
         if not received_anything or (self.seen and not self.complete):
             return "incomplete"
-        return "success"
+        return "partial" if self.skipped_streams else "success"
+
+
+def state_json(state: Any) -> str:
+    """A state as the tap wrote it: Decimal numbers with their digits, NaN as NaN, NULs
+    escaped."""
+    return str(simplejson.dumps(state, use_decimal=True, allow_nan=True))
 
 
 class SyncLog:
     """Writes this run's row; each write is its own short transaction."""
+
+    # False for the webhook receiver's short runs (webhooks/): they run beside the scheduled
+    # pipeline, whose `running` row is alive and must not be closed by them.
+    closes_stale_runs = True
 
     def __init__(self, db: Database, table: sql.Identifier, metadata: Mapping[str, Any]) -> None:
         self._db = db
@@ -84,13 +107,14 @@ class SyncLog:
             # A killed target (SIGKILL, lost machine) cannot finish its row: a run starting
             # while an older one is still `running` closes it. One pipeline per sync log: an
             # older run that is in fact alive sets its own status again at its next checkpoint.
-            cur.execute(
-                sql.SQL(
-                    "UPDATE {} SET status = 'incomplete', completed_at = now(), "
-                    "error_message = coalesce(error_message, %s) WHERE status = 'running'"
-                ).format(self._table),
-                (STALE_RUN_MESSAGE,),
-            )
+            if self.closes_stale_runs:
+                cur.execute(
+                    sql.SQL(
+                        "UPDATE {} SET status = 'incomplete', completed_at = now(), "
+                        "error_message = coalesce(error_message, %s) WHERE status = 'running'"
+                    ).format(self._table),
+                    (STALE_RUN_MESSAGE,),
+                )
             cur.execute(
                 sql.SQL(
                     "INSERT INTO {} (status, sync_type, metadata) VALUES ('running', %s, %s) "
@@ -121,12 +145,13 @@ class SyncLog:
         statement = sql.SQL(
             "UPDATE {} SET status = %s, sync_type = %s, run_id = %s, {}, "
             "records_by_stream = %s, rejected_records = %s, nul_characters_removed = %s, "
-            "state = coalesce(%s::jsonb, state), "
+            "skipped_streams = %s, rows_marked_deleted = %s, "
+            "state = coalesce({}, state), "
             # A live run that a later one took for dead (see `start`) clears the verdict.
-            "error_message = CASE WHEN %s IN ('running', 'success') THEN NULL "
+            "error_message = CASE WHEN %s IN ('running', 'success', 'partial') THEN NULL "
             "ELSE coalesce(%s, error_message) END, "
             "completed_at = CASE WHEN %s THEN now() END WHERE id = %s"
-        ).format(self._table, assignments)
+        )
         params = (
             status,
             self.marker.sync_type,
@@ -135,11 +160,26 @@ class SyncLog:
             dump_json(dict(totals.records_by_stream)),
             totals.rejected_records,
             totals.nul_characters_removed,
-            None if state is None else dump_json(state),
+            dump_json(self.marker.skipped_streams),
+            dump_json(dict(totals.marked_deleted)),
+            None if state is None else state_json(state),
             status,
-            error,
+            None if error is None else visible_nuls(error),
             completed,
             self.row_id,
         )
+        as_jsonb = statement.format(self._table, assignments, sql.SQL("%s::jsonb"))
         with self._db.transaction(what="updating the sync log") as cur:
-            cur.execute(statement, params)
+            if state is None:
+                cur.execute(as_jsonb, params)
+                return
+            # A state jsonb cannot hold (a NUL character, NaN, a number beyond numeric) is
+            # stored as a JSON string holding the state's JSON text, exactly as it was emitted.
+            try:
+                cur.execute(sql.SQL("SAVEPOINT state_as_jsonb; {}").format(as_jsonb), params)
+            except psycopg2.Error as exc:
+                if not refuses_a_row(exc):
+                    raise
+                cur.execute("ROLLBACK TO SAVEPOINT state_as_jsonb")
+                as_text = statement.format(self._table, assignments, sql.SQL("to_jsonb(%s::text)"))
+                cur.execute(as_text, params)

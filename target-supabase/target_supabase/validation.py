@@ -17,34 +17,54 @@ import jsonschema_rs
 from singer_sdk.exceptions import InvalidJSONSchema, InvalidRecord
 from singer_sdk.sinks.core import BaseJSONSchemaValidator
 
-from target_supabase.column_types import sql_type
+from target_supabase.tables.column_types import sql_type
 
-_FRACTION = re.compile(r"\.(\d+)")
+# ISO 8601 as PostgreSQL 15 reads it into timestamptz, in the forms taps write: a date, then
+# optionally `T`, `t` or a space and hh:mm[:ss[.fraction]], then optionally `Z`, `z` or an
+# offset ±hh[[:]mm]. Python's fromisoformat is no guide: since 3.11 it also takes forms that
+# PostgreSQL refuses ("2024-01-01T10", ISO weeks "2024-W01-1", a "," before the fraction).
+_DATE_TIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:[Zz]|[+-](\d{2})(?::?(\d{2}))?)?)?",
+    re.ASCII,
+)
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+# PostgreSQL's limit on a time zone offset ("time zone displacement out of range" beyond it).
+MAX_OFFSET_HOURS = 15
 
 
-def _parses(parse: Callable[[str], object]) -> Callable[[str], bool]:
-    def check(text: str) -> bool:
-        # Python 3.10's fromisoformat reads neither a trailing "Z" nor fractions of other than
-        # 3 or 6 digits; PostgreSQL reads both.
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        text = _FRACTION.sub(lambda m: "." + (m.group(1) + "000000")[:6], text)
-        try:
-            parse(text)
-        except ValueError:
-            return False
+def is_date_time(text: str) -> bool:
+    """True for a date-time PostgreSQL stores in timestamptz as written (years 1 to 9999)."""
+    match = _DATE_TIME.fullmatch(text)
+    if match is None or not _is_date(*match.groups()[:3]):
+        return False
+    hour, minute, second, offset_hours, offset_minutes = match.groups()[3:]
+    if hour is None:
         return True
+    # A 60th second is a leap second; PostgreSQL carries it into the next minute.
+    clock = int(hour) <= 23 and int(minute) <= 59 and int(second or 0) <= 60
+    offset = int(offset_hours or 0) <= MAX_OFFSET_HOURS and int(offset_minutes or 0) <= 59
+    return clock and offset
 
-    return check
+
+def is_date(text: str) -> bool:
+    match = _DATE.fullmatch(text)
+    return match is not None and _is_date(*match.groups())
 
 
-# ISO 8601 as PostgreSQL reads it (a date-time without an offset is accepted, as in PostgreSQL),
-# rather than strict RFC 3339. Only the formats of timestamptz and date columns are checked.
-FORMAT_CHECKS = {
-    "date-time": _parses(datetime.datetime.fromisoformat),
-    "date": _parses(datetime.date.fromisoformat),
-}
+def _is_date(year: str, month: str, day: str) -> bool:
+    try:
+        datetime.date(int(year), int(month), int(day))  # year 0 is out of range, as in PostgreSQL
+    except ValueError:
+        return False
+    return True
+
+
+FORMAT_CHECKS: dict[str, Callable[[str], bool]] = {"date-time": is_date_time, "date": is_date}
 CHECKED_FORMATS = set(FORMAT_CHECKS)
+# For the RFC 3339 check: no year 0 and no offset beyond ±15:59, both of which RFC 3339 allows.
+_POSTGRESQL_LIMITS = {"pattern": r"^(?!0000)(?![^Tt ]*[Tt ].*[+-](?:1[6-9]|2\d):\d\d$)"}
+UNPRINTABLE_MISMATCH = "a value does not match the schema (a number too long to print in full)"
 BIGINT_MIN, BIGINT_MAX = -(2**63), 2**63 - 1
 
 
@@ -58,7 +78,7 @@ class FastValidator(BaseJSONSchemaValidator):
             # Two validators: RFC 3339 dates checked in Rust (fast, what taps send), and, for
             # records that fail it, ISO 8601 as PostgreSQL reads it, checked in Python.
             self._strict = jsonschema_rs.validator_for(
-                without_year_zero(checked), validate_formats=True
+                with_postgresql_limits(checked), validate_formats=True
             )
             self._lenient = jsonschema_rs.validator_for(
                 checked, validate_formats=True, formats=FORMAT_CHECKS
@@ -70,20 +90,24 @@ class FastValidator(BaseJSONSchemaValidator):
     def validate(self, record: dict[str, Any]) -> None:
         if self._strict.is_valid(record) or self._lenient.is_valid(record):
             return
-        error = next(self._lenient.iter_errors(record))
+        try:
+            error = next(self._lenient.iter_errors(record))
+        except ValueError:  # an integer of more than 4300 digits, which Python does not print
+            raise InvalidRecord(UNPRINTABLE_MISMATCH, record) from None
         path = "/".join(str(part) for part in error.instance_path)
         raise InvalidRecord(f"{path}: {error.message}" if path else error.message, record)
 
 
-def without_year_zero(schema: Any) -> Any:
-    """RFC 3339 allows year 0000; PostgreSQL does not: dates of year 0 fail the strict check."""
+def with_postgresql_limits(schema: Any) -> Any:
+    """RFC 3339 allows year 0000 and offsets up to ±23:59; PostgreSQL does not: such dates fail
+    the strict check (and then the lenient one)."""
     if isinstance(schema, Mapping):
-        found = {key: without_year_zero(value) for key, value in schema.items()}
+        found = {key: with_postgresql_limits(value) for key, value in schema.items()}
         if found.get("format") in CHECKED_FORMATS:
-            found["allOf"] = [*found.get("allOf", []), {"pattern": "^(?!0000)"}]
+            found["allOf"] = [*found.get("allOf", []), _POSTGRESQL_LIMITS]
         return found
     if isinstance(schema, list):
-        return [without_year_zero(item) for item in schema]
+        return [with_postgresql_limits(item) for item in schema]
     return schema
 
 

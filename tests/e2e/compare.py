@@ -92,7 +92,7 @@ def _value_differences(expected: TableExpectation, actual: dict[Key, Row]) -> li
 def _normalise(value: Any) -> Any:
     """Arrays compare as sets (tag order is not part of the contract); numerics as numbers."""
     if isinstance(value, list):
-        return sorted(_normalise(item) for item in value)
+        return sorted((_normalise(item) for item in value), key=repr)
     if isinstance(value, Decimal) and value == value.to_integral_value():
         return int(value)
     return value

@@ -1,9 +1,9 @@
 """The rows the Supabase tables must hold, built from the fake's ground truth.
 
-Deliberately independent of the tap's transform code: the mapping below is written from the issue's
-column list (`<entity>_id`, flattened `source_*`, ISO timestamps, tag names as an array), so a
-mistake in the tap's transform shows up as a difference instead of being copied into the test.
-Only the columns that matter for "nothing lost, nothing stale" are compared.
+Deliberately independent of the tap's transform code: the mapping below is written from the
+documented columns (docs/tables.md: `<entity>_id`, flattened `source_*`, ISO timestamps, tag names
+as an array), so a mistake in the tap's transform shows up as a difference instead of being copied
+into the test. Only the columns that matter for "nothing lost, nothing stale" are compared.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 # Intercom's GET /conversations/{id} returns at most the 500 most recent parts
-# (fact sheet §3 "GET /conversations/{conversation_id}"; spec conversation_parts description).
+# (spec 2.16 L10994 and the conversation_parts description:
+# docs/intercom-api.md#conversations-and-their-parts).
 PART_LIMIT = 500
 
 Key = tuple[Any, ...]
@@ -35,6 +36,10 @@ class TableExpectation:
     optional: dict[Key, Row] = field(default_factory=dict)
     ignore_conversations: frozenset[str] = frozenset()
 
+    def with_optional(self, rows: dict[Key, Row]) -> TableExpectation:
+        self.optional.update(rows)
+        return self
+
     @property
     def columns(self) -> list[str]:
         names: dict[str, None] = dict.fromkeys(self.key_columns)
@@ -49,8 +54,40 @@ def ts(value: int | None) -> datetime | None:
 
 
 def text(value: str | None) -> str | None:
-    """PostgreSQL rejects NUL in text; the target strips it and changes nothing else (issue 4)."""
+    """PostgreSQL rejects NUL in text; the target strips it and changes nothing else."""
     return None if value is None else value.replace("\x00", "")
+
+
+class _Marked:
+    """Equal to any timestamp: a row marked deleted by a deletion check carries the time the
+    check noticed, which Intercom does not tell."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, datetime)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __repr__(self) -> str:
+        return "<a timestamp>"
+
+
+MARKED = _Marked()
+
+
+def removed_contacts(truth: Any) -> dict[Key, Row]:
+    """Contacts that left Intercom: their rows stay, marked (docs/deletions.md), if a run saw
+    them."""
+    removed: dict[Key, Row] = {
+        (cid,): {"deleted_at": MARKED}
+        for cid in [*truth.deleted_contacts, *truth.archived_contacts]
+    }
+    for lead, user in truth.merged_contacts.items():
+        removed[(lead,)] = {"deleted_at": MARKED, "merged_into_id": user}
+    return removed
 
 
 def expected_tables(truth: Any) -> list[TableExpectation]:
@@ -61,12 +98,16 @@ def expected_tables(truth: Any) -> list[TableExpectation]:
         conversations_table(live, deleted),
         messages_table(live, gone),
         conversation_tags_table(live, gone),
-        simple_table("intercom_users", "contact_id", truth.contacts.values(), contact_row),
+        simple_table(
+            "intercom_users", "contact_id", truth.contacts.values(), contact_row
+        ).with_optional(removed_contacts(truth)),
         simple_table("intercom_admins", "admin_id", truth.admins.values(), named_row),
         simple_table("intercom_tags", "tag_id", truth.tags.values(), named_row),
         simple_table("intercom_teams", "team_id", truth.teams.values(), named_row),
         simple_table("intercom_segments", "segment_id", truth.segments.values(), named_row),
-        simple_table("intercom_companies", "company_id", truth.companies.values(), company_row),
+        simple_table(
+            "intercom_companies", "company_id", truth.companies.values(), company_row
+        ).with_optional({(cid,): {"deleted_at": MARKED} for cid in truth.deleted_companies}),
         simple_table("intercom_tickets", "ticket_id", truth.tickets.values(), ticket_row),
         data_attributes_table(truth.data_attributes),
     ]
@@ -74,8 +115,8 @@ def expected_tables(truth: Any) -> list[TableExpectation]:
 
 def conversations_table(live: Mapping[str, Row], deleted: Mapping[str, int]) -> TableExpectation:
     rows = {(cid,): conversation_row(conv) for cid, conv in live.items()}
-    # A conversation deleted in Intercom stays in the table, marked (issue 4, "Deleted
-    # conversations"); it can only be there if an earlier run saw it alive.
+    # A conversation deleted in Intercom stays in the table, marked (docs/deletions.md); it can only
+    # be there if an earlier run saw it alive.
     optional = {(cid,): {"deleted_at": ts(at)} for cid, at in deleted.items()}
     return TableExpectation("intercom_conversations", ("conversation_id",), rows, optional)
 
@@ -92,6 +133,8 @@ def conversation_row(conv: Row) -> Row:
         "title": text(conv.get("title")),
         "source_body": text(source.get("body")),
         "tags": sorted(text(tag["name"]) for tag in applied_tags(conv)),
+        # The real API's key (intercom/Intercom-OpenAPI#220), not the old description's.
+        "teammates": conv["teammates"]["admins"],
         "parts_total_count": len(parts),
         "parts_truncated": len(parts) > PART_LIMIT,
         "parts_returned_count": min(len(parts), PART_LIMIT),
@@ -151,9 +194,15 @@ def contact_row(contact: Row) -> Row:
     return {
         "email": text(contact.get("email")),
         "updated_at": ts(contact["updated_at"]),
-        # Every tag and company, also past the 10 that Intercom embeds in a contact.
+        # Every tag, company and note, also past the 10 that Intercom embeds in a contact.
         "tags": contact["tags"],
         "companies": contact["companies"],
+        "notes": contact["notes"],
+        # Documented by the contact examples, not the schema (spec 2.16 L8134-8152).
+        "utm_source": contact["utm_source"],
+        "referrer": contact["referrer"],
+        "opted_out_subscription_types": contact["opted_out_subscription_types"],
+        "deleted_at": None,
     }
 
 
@@ -166,6 +215,7 @@ def company_row(company: Row) -> Row:
         "name": text(company.get("name")),
         "monthly_spend": company.get("monthly_spend"),
         "updated_at": ts(company["updated_at"]),
+        "deleted_at": None,
     }
 
 

@@ -46,7 +46,15 @@ SMALL_WORKSPACE: dict[str, Any] = {
 
 
 _database_numbers = itertools.count(1)
-FAKE_OPTIONS = ("token", "rate_limit_per_10s", "latency_ms", "faults")
+FAKE_OPTIONS = (
+    "token",
+    "rate_limit_per_10s",
+    "latency_ms",
+    "faults",
+    "denied_resources",
+    "outages",
+    "failed_scroll_requests",
+)
 # A token recognisable in output, so that tests can prove it is never printed.
 E2E_TOKEN = "e2e-secret-token-7f3a9c"
 
@@ -154,6 +162,17 @@ class Scenario:
 
     def statuses(self) -> list[str]:
         return [row["status"] for row in self.sync_log()]
+
+    def tap_output_lines(self) -> list[str]:
+        """The lines of a complete run of the tap alone from the current state."""
+        folder = self.workdir / f"lines{len(self.runs)}"
+        folder.mkdir(parents=True)
+        state_file = None
+        if self.state is not None:
+            state_file = write_json(folder / "state.json", self.state)
+        args = tap_command(write_json(folder / "tap.json", self.tap_config()), state_file)
+        done = subprocess.run(args, capture_output=True, check=True, text=True, timeout=300)
+        return done.stdout.splitlines()
 
     def tap_output_bytes(self) -> int:
         """Size of a complete run's tap output from the current state (the tap alone)."""

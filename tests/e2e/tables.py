@@ -12,7 +12,12 @@ from psycopg2 import sql
 
 SYNC_LOG_TABLE = "intercom_sync_logs"
 # Tables the target creates for itself, whatever the input.
-SUPPORT_TABLES = (SYNC_LOG_TABLE, "intercom_rejected_records", "intercom_webhook_events")
+SUPPORT_TABLES = (
+    SYNC_LOG_TABLE,
+    "intercom_rejected_records",
+    "intercom_webhook_events",
+    "intercom_id_snapshots",
+)
 
 
 def connect(database_url: str) -> psycopg2.extensions.connection:

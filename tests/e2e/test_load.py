@@ -1,6 +1,6 @@
 """Scenario 7: a large workspace syncs with bounded memory in both processes.
 
-The issue's size is 50,000 conversations. That takes too long for every CI run, so by default this
+The full size is 50,000 conversations. That takes too long for every CI run, so by default this
 runs 2,000; set E2E_LOAD_CONVERSATIONS=50000 for the full size. Peak memory is each child's own
 high-water mark (VmHWM, see e2e/memory.py), so the tap and the target are measured separately.
 """

@@ -1,6 +1,7 @@
-"""The README's SQL, run for real. Every query of the README (Monitoring, Troubleshooting) runs
-against a database loaded by `tap-intercom | target-supabase` and returns rows; the Security
-section's least-privilege role is created as written and loads a workspace."""
+"""The SQL of the README and docs/, run for real. Every query shown (docs/monitoring.md,
+docs/troubleshooting.md, any other page but docs/security.md) runs against a database loaded by
+`tap-intercom | target-supabase` and returns rows; docs/security.md's least-privilege role is
+created as written and loads a workspace."""
 
 from __future__ import annotations
 
@@ -22,17 +23,12 @@ from e2e.pipeline import BIN_DIR, target_command
 from e2e.scenario import open_scenario, write_json
 from e2e.tables import table_names
 
-README = REPO_ROOT / "README.md"
+DOCUMENTS = [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs").glob("*.md"))]
+SECURITY = REPO_ROOT / "docs" / "security.md"
 SQL_BLOCK = re.compile(r"^```sql\n(.*?)^```", re.M | re.S)
 ROLE, PASSWORD = "intercom_loader", "replace-with-a-long-random-password"
 # A stream of our own, to give the rejected-records query something to show.
 CHECK_STREAM = "readme_checks"
-
-
-def readme_sections() -> dict[str, str]:
-    """`## heading` → the text under it."""
-    chunks = re.split(r"^## ", README.read_text(), flags=re.M)[1:]
-    return {chunk.split("\n", 1)[0].strip(): chunk.split("\n", 1)[1] for chunk in chunks}
 
 
 def sql_blocks(text: str) -> list[str]:
@@ -44,12 +40,12 @@ def statements(block: str) -> list[str]:
 
 
 def readme_queries() -> list[str]:
-    """Every statement of every SQL block outside the Security section."""
+    """Every statement of every SQL block of the README and docs/, but docs/security.md's."""
     return [
         statement
-        for heading, text in readme_sections().items()
-        if heading != "Security"
-        for block in sql_blocks(text)
+        for document in DOCUMENTS
+        if document != SECURITY
+        for block in sql_blocks(document.read_text())
         for statement in statements(block)
     ]
 
@@ -115,7 +111,7 @@ def test_every_readme_query_runs_and_returns_rows(loaded_database: str, query: s
     assert fetch(loaded_database, query)
 
 
-FAILED_RUNS = "Runs that failed or were interrupted, with their errors"
+FAILED_RUNS = "Runs that failed, were interrupted or skipped streams, with their errors"
 REJECTED_BY_STREAM = "Records the target set aside, by stream, with the latest error"
 TRUNCATED_CONVERSATIONS = "Conversations with parts beyond Intercom's 500-part limit"
 
@@ -170,13 +166,12 @@ def count_as(url: str, role: str, table: str) -> int:
 
 @contextmanager
 def loader_role(admin_url: str) -> Iterator[tuple[str, str]]:
-    """The README's least-privilege role, created as written; its name and database URL."""
-    create_role, default_privileges = sql_blocks(readme_sections()["Security"])
+    """docs/security.md's least-privilege role, created as written; its name and database URL."""
+    [create_role] = [b for b in sql_blocks(SECURITY.read_text()) if "CREATE ROLE" in b]
     role, password = f"{ROLE}_{secrets.token_hex(4)}", secrets.token_hex(12)
     loader_url = with_credentials(admin_url, role, password)
     execute(admin_url, create_role.replace(ROLE, role).replace(PASSWORD, password))
     try:
-        execute(loader_url, default_privileges.replace(ROLE, role))
         yield role, loader_url
     finally:
         execute(admin_url, f"DROP OWNED BY {role}")

@@ -14,7 +14,9 @@ from typing import Any
 import yaml
 from openapi_schema_validator import OAS30Validator
 
-SPEC_DIR = Path("/work/shared/intercom-openapi")
+# Intercom's official descriptions, kept beside this module (specs/README.md: source, commit,
+# licence, checksums).
+SPEC_DIR = Path(__file__).parent / "specs"
 # Nullable timestamps/ids in conversation statistics: the spec types them as plain integers, but a
 # conversation never closed (or never assigned) has no close (assignment) time; the fake sends
 # null there. Not verified against live data.
@@ -39,6 +41,11 @@ def patch_quirks(spec: dict[str, Any], version: str) -> dict[str, Any]:
     # ticket.snoozed_until: "If null, the ticket is not currently snoozed." (2.16 L33827), yet the
     # schema is a non-nullable integer.
     schemas["ticket"]["properties"]["snoozed_until"]["nullable"] = True
+    # Conversation teammates: the API lists them under `admins`, the description under `teammates`
+    # until intercom/Intercom-OpenAPI#220 ("teammates.teammates to teammates.admins", 2025).
+    teammates = schemas["conversation_teammates"]["properties"]
+    teammates["admins"] = teammates.pop("teammates")
+    schemas["conversation_teammates"]["additionalProperties"] = False
     # Custom attribute values: data attributes may be string, integer, float, boolean or date
     # (schema data_attribute.data_type), but company custom_attributes allow only strings
     # (2.16 L25045) and conversation custom_attributes lack floats and booleans (2.16 L29058).

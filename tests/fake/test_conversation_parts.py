@@ -20,7 +20,31 @@ def test_a_huge_conversation_returns_its_500_most_recent_parts(fake_intercom) ->
     parts = served["conversation_parts"]["conversation_parts"]
     assert [p["id"] for p in parts] == [p["id"] for p in every_part[-PART_LIMIT:]]
     assert served["conversation_parts"]["total_count"] == len(every_part)
-    assert served["statistics"]["count_conversation_parts"] == len(every_part)
+    # The count includes the source message (airbytehq/airbyte#39463).
+    assert served["statistics"]["count_conversation_parts"] == len(every_part) + 1
+
+
+def test_the_part_count_includes_the_source_message_as_intercom_counts(fake_intercom) -> None:
+    fake = fake_intercom(seed=6, conversations=8, contacts=5)
+    for cid, conversation in fake.truth().conversations.items():
+        served = Api(fake).get(f"/conversations/{cid}").json()
+        parts = served["conversation_parts"]
+        assert (
+            served["statistics"]["count_conversation_parts"]
+            == len(conversation["conversation_parts"]["conversation_parts"]) + 1
+        )
+        assert parts["total_count"] == len(parts["conversation_parts"])
+
+
+def test_conversation_teammates_come_under_admins_as_the_real_api_sends_them(
+    fake_intercom,
+) -> None:
+    """intercom/Intercom-OpenAPI#220: `teammates.admins`, not the old description's
+    `teammates.teammates`."""
+    fake = fake_intercom(seed=6, conversations=8, contacts=5)
+    served = [Api(fake).get(f"/conversations/{cid}").json() for cid in fake.truth().conversations]
+    assert all("teammates" not in c["teammates"] for c in served)
+    assert any(c["teammates"]["admins"] for c in served)
 
 
 def test_parts_added_later_are_among_the_most_recent(fake_intercom) -> None:

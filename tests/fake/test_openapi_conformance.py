@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -10,7 +12,7 @@ import requests
 from intercom_sandbox.fake import FakeIntercom, WorkspaceSpec
 
 from fake.api import EVERYTHING, UPDATED_ASC, Api
-from fake.openapi import response_validator, schema_errors
+from fake.openapi import SPEC_DIR, response_validator, schema_errors
 
 Call = Callable[[Api, dict[str, Any]], requests.Response]
 SEARCH_PAGE = {"sort": UPDATED_ASC, "pagination": {"per_page": 150}}
@@ -39,7 +41,12 @@ CASES: list[tuple[str, str, Call]] = [
      lambda api, ids: api.get(f"/contacts/{ids['linked_contact']}/tags")),
     ("/contacts/{contact_id}/companies", "get",
      lambda api, ids: api.get(f"/contacts/{ids['linked_contact']}/companies", per_page=3)),
+    ("/contacts/{contact_id}/notes", "get",
+     lambda api, ids: api.get(f"/contacts/{ids['linked_contact']}/notes", page=2)),
+    ("/contacts/{contact_id}", "get",
+     lambda api, ids: api.get(f"/contacts/{ids['linked_contact']}")),
     ("/companies/scroll", "get", lambda api, ids: api.get("/companies/scroll")),
+    ("/companies/{company_id}", "get", lambda api, ids: api.get(f"/companies/{ids['company']}")),
     ("/tickets/search", "post",
      lambda api, ids: api.post("/tickets/search", {"query": EVERYTHING, **SEARCH_PAGE})),
     ("/tickets/{ticket_id}", "get", lambda api, ids: api.get(f"/tickets/{ids['ticket']}")),
@@ -56,6 +63,7 @@ ERRORS: list[tuple[str, str, str, Call]] = [
      lambda api, ids: api.get("/conversations/1")),
     ("/contacts/{contact_id}/tags", "get", "404",
      lambda api, ids: api.get("/contacts/0000/tags")),
+    ("/companies/{company_id}", "get", "404", lambda api, ids: api.get("/companies/0000")),
     ("/conversations/{conversation_id}", "get", "401",
      lambda api, ids: requests.get(f"{api.url}/conversations/1", timeout=10)),
 ]  # fmt: skip
@@ -79,6 +87,7 @@ def _ids(fake: FakeIntercom) -> dict[str, str]:
         "huge": max(counts, key=lambda cid: counts[cid]),
         "conversation": min(counts, key=lambda cid: abs(counts[cid] - 8)),
         "ticket": next(iter(truth.tickets)),
+        "company": next(iter(truth.companies)),
         "linked_contact": max(
             truth.contacts, key=lambda cid: truth.contacts[cid]["companies"]["total_count"]
         ),
@@ -108,3 +117,15 @@ def test_the_validator_does_catch_a_wrong_shape(fake: FakeIntercom) -> None:
     body["admin_assignee_id"] = str(body["admin_assignee_id"])  # the 2.14 type, not 2.16's
     validator = response_validator("2.16", "/tickets/{ticket_id}", "get", "200")
     assert schema_errors(validator, body)
+
+
+def test_spec_files_are_the_upstream_ones() -> None:
+    """The specs in tests/fake/specs are the unmodified upstream files their README lists."""
+    readme = (SPEC_DIR / "README.md").read_text()
+    listed = dict(
+        re.findall(r"^\| `([\d.]+)/api\.intercom\.io\.yaml` .*`([0-9a-f]{64})` \|$", readme, re.M)
+    )
+    assert sorted(listed) == ["2.14", "2.15", "2.16"]
+    for version, digest in listed.items():
+        data = (SPEC_DIR / version / "api.intercom.io.yaml").read_bytes()
+        assert hashlib.sha256(data).hexdigest() == digest, version

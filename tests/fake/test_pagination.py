@@ -1,4 +1,4 @@
-"""The four pagination models, as documented (fact sheet §2)."""
+"""The four pagination models, as documented (docs/intercom-api.md#pagination)."""
 
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ def test_an_idle_scroll_expires(fake_intercom) -> None:
     param = _scroll(api).json()["scroll_param"]
     time.sleep(0.5)
     expired = _scroll(api, param)
-    assert expired.status_code == 400
+    assert expired.status_code == 404
     assert _scroll(api).status_code == 200, "a new scroll may start once the old one expired"
 
 

@@ -1,5 +1,5 @@
-"""The Meltano project, installed once per session into a temporary copy; a fake Intercom, a
-fresh database and a fresh Meltano state for each test."""
+"""The Meltano project, installed once per session into a temporary copy by the README's install
+command; a fake Intercom, a fresh database and a fresh Meltano state for each test."""
 
 from __future__ import annotations
 
@@ -9,15 +9,28 @@ from pathlib import Path
 import pytest
 from intercom_sandbox.fake import FakeIntercom
 
-from meltano.project import TOKEN, WORKSPACE, MeltanoProject, copy_project, meltano_bin
+from meltano.project import (
+    TOKEN,
+    WORKSPACE,
+    MeltanoProject,
+    copy_project,
+    install,
+    meltano_bin,
+)
 
 
 @pytest.fixture(scope="session")
-def meltano_project(tmp_path_factory: pytest.TempPathFactory) -> MeltanoProject:
+def installed_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A copy of the project after `bash scripts/install.sh`, and what the script printed."""
     root = copy_project(tmp_path_factory.mktemp("meltano-project"))
-    project = MeltanoProject(root, meltano_bin())
-    project.run("install", timeout=900)
-    return project
+    done = install(root)
+    assert done.returncode == 0, f"scripts/install.sh failed:\n{done.stdout}{done.stderr[-6000:]}"
+    return root, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="session")
+def meltano_project(installed_project: tuple[Path, str]) -> MeltanoProject:
+    return MeltanoProject(installed_project[0], meltano_bin())
 
 
 @pytest.fixture
@@ -27,7 +40,7 @@ def fake(fake_intercom: Callable[..., FakeIntercom]) -> FakeIntercom:
 
 @pytest.fixture
 def plugin_env(fake: FakeIntercom, database_url: str, tmp_path: Path) -> dict[str, str]:
-    """Meltano's own variables pointing the dev environment at this test's fake and database,
+    """Meltano's own variables pointing the default environment at this test's fake and database,
     with a Meltano system database (and so state) of its own."""
     return {
         "TAP_INTERCOM_API_URL": fake.url,

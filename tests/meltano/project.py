@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PROJECT_FILES = ["meltano.yml"]
-PROJECT_FOLDERS = ["tap-intercom", "target-supabase", "schemas"]
+PROJECT_FILES = ["meltano.yml", "scripts/bootstrap.sh", "scripts/install.sh"]
+PROJECT_FOLDERS = ["tap-intercom", "target-supabase", "webhooks", "schemas"]
 USER_VARIABLES = ("INTERCOM_ACCESS_TOKEN", "SUPABASE_DB_URL")
 # The fake workspace every Meltano test syncs: small, so that each run takes seconds.
 WORKSPACE = {"seed": 11, "conversations": 12, "contacts": 15, "companies": 4, "tickets": 3}
@@ -28,11 +28,15 @@ def meltano_bin() -> str:
 
 
 def copy_project(destination: Path) -> Path:
+    """The files a user's checkout needs to sync, and the installed Meltano (a link: installing
+    Meltano again would take minutes and test nothing of ours)."""
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", ".meltano", "build", "dist")
     for name in PROJECT_FILES:
+        (destination / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO_ROOT / name, destination / name)
     for name in PROJECT_FOLDERS:
         shutil.copytree(REPO_ROOT / name, destination / name, ignore=ignore)
+    (destination / ".venv-meltano").symlink_to(Path(meltano_bin()).parents[1])
     return destination
 
 
@@ -45,6 +49,19 @@ def clean_environment() -> dict[str, str]:
         and key not in USER_VARIABLES
         and key not in ("VIRTUAL_ENV", "PYTHONPATH")
     }
+
+
+def install(root: Path) -> subprocess.CompletedProcess[str]:
+    """`bash scripts/install.sh`, the README's one install command, in the project at `root`."""
+    return subprocess.run(
+        ["bash", str(root / "scripts" / "install.sh")],
+        cwd=root,
+        env=clean_environment(),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
 
 
 @dataclass

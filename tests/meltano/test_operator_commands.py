@@ -1,4 +1,4 @@
-"""The operator commands through Meltano (`meltano invoke <plugin>:<command>`), the prod
+"""The operator commands through Meltano (`meltano invoke <plugin>:<command>`), the default
 environment's variables, and the hourly schedule."""
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ def test_apply_schema_creates_the_tables_and_can_print_the_sql(
     assert count_rows(database_url, "intercom_conversations") == 0
 
 
-def test_prod_reads_the_users_own_variables(
+def test_the_default_environment_reads_the_users_own_variables(
     meltano_project: MeltanoProject, fake: FakeIntercom, database_url: str, plugin_env: dict
 ) -> None:
     env = {
@@ -87,8 +87,8 @@ def test_prod_reads_the_users_own_variables(
         "TAP_INTERCOM_API_URL": fake.url,
         "MELTANO_DATABASE_URI": plugin_env["MELTANO_DATABASE_URI"],
     }
-    done = meltano_project.run("--environment=prod", "run", "intercom-to-supabase", env=env)
-    check = meltano_project.run("--environment=prod", "invoke", "tap-intercom:check", env=env)
+    done = meltano_project.run("run", "intercom-to-supabase", env=env)
+    check = meltano_project.run("invoke", "tap-intercom:check", env=env)
 
     assert count_rows(database_url, "intercom_conversations") == len(fake.truth().conversations)
     assert "Intercom: ready" in check.stdout

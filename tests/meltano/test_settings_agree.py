@@ -1,4 +1,5 @@
-"""meltano.yml, the plugins' config schemas, .env.example and the README's settings tables agree."""
+"""meltano.yml, the plugins' config schemas, .env.example and the settings tables of
+docs/settings.md agree."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from typing import Any
 
 import pytest
 import yaml
-from target_supabase.column_types import TYPE_TABLE
+from target_supabase.tables.column_types import TYPE_TABLE
 
 from meltano.project import REPO_ROOT
 
 PLUGINS = {"tap-intercom": "extractors", "target-supabase": "loaders"}
-README_SECTION = ("<!-- settings:start -->", "<!-- settings:end -->")
+SETTINGS_SECTION = ("<!-- settings:start -->", "<!-- settings:end -->")
 TYPES_SECTION = ("<!-- types:start -->", "<!-- types:end -->")
 
 
@@ -32,8 +33,8 @@ def meltano_plugin(plugin: str) -> dict[str, Any]:
     return next(p for p in project["plugins"][PLUGINS[plugin]] if p["name"] == plugin)
 
 
-def readme_settings_section() -> str:
-    return marked_section(REPO_ROOT / "README.md", README_SECTION)
+def documented_settings_section() -> str:
+    return marked_section(REPO_ROOT / "docs" / "settings.md", SETTINGS_SECTION)
 
 
 def marked_section(path: Path, markers: tuple[str, str]) -> str:
@@ -76,12 +77,12 @@ def test_secrets_are_sensitive(plugin: str) -> None:
 
 
 @pytest.mark.parametrize("plugin", PLUGINS)
-def test_env_example_and_readme_list_every_setting(plugin: str) -> None:
+def test_env_example_and_the_settings_page_list_every_setting(plugin: str) -> None:
     env_example = (REPO_ROOT / ".env.example").read_text()
-    readme = readme_settings_section()
+    documented = documented_settings_section()
     for name in about(plugin)["settings"]["properties"]:
         assert f"# {env_var(plugin, name)}=\n" in env_example, name
-        assert f"| `{name}` | `{env_var(plugin, name)}` |" in readme, name
+        assert f"| `{name}` | `{env_var(plugin, name)}` |" in documented, name
 
 
 def test_env_example_sets_nothing() -> None:
@@ -99,9 +100,9 @@ def test_generated_files_are_up_to_date() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("readme", ["README.md", "target-supabase/README.md"])
+@pytest.mark.parametrize("readme", ["docs/tables.md", "target-supabase/README.md"])
 def test_the_readme_type_table_is_the_codes_type_table(readme: str) -> None:
-    """Issue 4: the type mapping is one table in code and one table in the README."""
+    """The type mapping is one table in code and one table in each document that shows it."""
     rows = marked_section(REPO_ROOT / readme, TYPES_SECTION).strip().splitlines()
     assert rows[0] == "| JSON Schema | PostgreSQL |"
     documented = []

@@ -125,7 +125,7 @@ def test_a_one_off_run_with_its_own_state_id_leaves_the_jobs_bookmarks_alone(
 ) -> None:
     """The README runs date ranges (and other one-off runs) with `--state-id-suffix`: their
     bookmarks are kept apart, and the next scheduled run continues from its own."""
-    job_state_id = "dev:tap-intercom-to-target-supabase"
+    job_state_id = "prod:tap-intercom-to-target-supabase"
     meltano_project.run(*PIPELINE, env=plugin_env)
     before = meltano_project.run("state", "get", job_state_id, env=plugin_env).stdout
 

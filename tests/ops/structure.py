@@ -37,7 +37,3 @@ def describe_structure(database_url: str, schema: str = "public") -> dict[str, l
             cur.execute(query, {"schema": schema})
             found[name] = cur.fetchall()
         return found
-
-
-def table_names(database_url: str, schema: str = "public") -> set[str]:
-    return {row[0] for row in describe_structure(database_url, schema)["row_level_security"]}

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+from db_helpers import tables as table_names
 
 from ops.helpers import OPS_MODULE, run_module, write_config
-from ops.structure import describe_structure, table_names
+from ops.structure import describe_structure
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CHECKED_IN_SQL = REPO_ROOT / "schemas" / "supabase.sql"
@@ -26,7 +27,12 @@ TAP_TABLES = {
     "intercom_tickets",
     "intercom_data_attributes",
 }
-TARGET_TABLES = {"intercom_sync_logs", "intercom_rejected_records", "intercom_webhook_events"}
+TARGET_TABLES = {
+    "intercom_sync_logs",
+    "intercom_rejected_records",
+    "intercom_webhook_events",
+    "intercom_id_snapshots",
+}
 
 
 @pytest.fixture(scope="module")

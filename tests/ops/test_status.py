@@ -47,7 +47,7 @@ def test_the_last_syncs_newest_first(tmp_path: Path, database_url: str) -> None:
     ]  # fmt: skip
     assert lines[3].split() == ["incremental", "running", "2026-01-02", "13:00:00", "running",
                                 "0", "0", "0", "0", "0"]  # fmt: skip
-    assert lines[4].split()[:10] == ["incremental", "failed", "2026-01-02", "12:00:00", "0:00:09",
+    assert lines[4].split()[:10] == ["incremental", "failed", "2026-01-02", "12:00:00", "9.0s",
                                      "3", "7", "0", "10", "1"]  # fmt: skip
     assert "Database error while loading: could not serialize" in lines[4]
     assert lines[4].endswith("…")
@@ -72,3 +72,44 @@ def test_no_sync_log_yet(tmp_path: Path, database_url: str) -> None:
     assert output.strip() == (
         "No syncs yet: public.intercom_sync_logs does not exist. Run a sync first."
     )
+
+
+def test_a_partial_run_names_the_streams_it_skipped(tmp_path: Path, database_url: str) -> None:
+    with closing(psycopg2.connect(database_url)) as conn, conn.cursor() as cur:
+        cur.execute(SYNC_LOGS)
+        cur.execute(
+            "ALTER TABLE intercom_sync_logs ADD COLUMN skipped_streams jsonb DEFAULT '{}';"
+            "INSERT INTO intercom_sync_logs (sync_type, status, started_at, completed_at, "
+            "conversations_synced, messages_synced, users_synced, records_by_stream, "
+            "rejected_records, skipped_streams) VALUES ('incremental', 'partial', "
+            "'2026-01-02 14:00:00+00', '2026-01-02 14:00:05+00', 1, 2, 0, '{}', 0, "
+            """'{"tickets": "Intercom refused the token. Grant “Read tickets”."}')"""
+        )
+        conn.commit()
+
+    lines = status(tmp_path, database_url).splitlines()
+
+    assert lines[3].split()[:2] == ["incremental", "partial"]
+    assert lines[3].endswith("skipped tickets")
+
+
+def test_a_short_run_lasts_from_the_taps_start_to_the_targets_end(
+    tmp_path: Path, database_url: str
+) -> None:
+    """Under Meltano the target starts after the tap and may finish within its first second:
+    the duration counts from the tap's start (its state's `sync` marker), to a tenth of a
+    second, never `0:00:00`."""
+    with closing(psycopg2.connect(database_url)) as conn, conn.cursor() as cur:
+        cur.execute(SYNC_LOGS)
+        cur.execute(
+            "ALTER TABLE intercom_sync_logs ADD COLUMN state jsonb;"
+            "INSERT INTO intercom_sync_logs (sync_type, status, started_at, completed_at, "
+            "records_by_stream, state) VALUES ('full', 'success', '2026-01-02 15:00:04.7+00', "
+            "'2026-01-02 15:00:05.1+00', '{}', "
+            """'{"sync": {"type": "full", "started_at": "2026-01-02T15:00:01.9+00:00"}}')"""
+        )
+        conn.commit()
+
+    lines = status(tmp_path, database_url).splitlines()
+
+    assert lines[3].split()[:5] == ["full", "success", "2026-01-02", "15:00:04", "3.2s"]

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import psycopg2
 import pytest
-
-
-def fetch(url: str, query: str) -> list[tuple[object, ...]]:
-    with psycopg2.connect(url) as conn, conn.cursor() as cur:
-        cur.execute(query)
-        return cur.fetchall()
+from db_helpers import fetch
 
 
 def test_database_is_empty_and_real(database_url: str) -> None:

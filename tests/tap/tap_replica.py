@@ -22,6 +22,10 @@ KEYS = {
     "tickets": ("ticket_id",),
     "data_attributes": ("model", "name"),
     "deleted_conversations": ("conversation_id",),
+    # Id snapshots (the deletion check): no key of their own (a snapshot's closing record has no
+    # object id); kept here by snapshot, the last record (the closing one) winning.
+    "contact_ids_snapshot": ("snapshot_id",),
+    "company_ids_snapshot": ("snapshot_id",),
 }
 
 

@@ -54,7 +54,8 @@ def test_progress_is_a_live_line_on_a_terminal_and_never_on_stdout(
     assert "\rconversations " in shown[0]
     assert "/40, records " in shown[0]
     assert "requests " in shown[0]
-    assert all(m["type"] in {"SCHEMA", "RECORD", "STATE"} for m in parse_messages(stdout))
+    singer = {"SCHEMA", "RECORD", "STATE", "ACTIVATE_VERSION"}
+    assert all(m["type"] in singer for m in parse_messages(stdout))
 
 
 def test_progress_off_a_terminal_is_a_log_line_every_30_seconds(

@@ -1,4 +1,4 @@
-"""A contact's tags and companies past the 10 Intercom embeds, fetched from the list urls."""
+"""A contact's tags, companies and notes past the 10 Intercom embeds, fetched from the list urls."""
 
 from __future__ import annotations
 
@@ -47,6 +47,24 @@ def test_a_contact_with_more_than_10_gets_every_tag_and_company(
     assert complete["companies"] == truth["companies"]
     assert len(complete["tags"]["data"]) == 14
     assert len(complete["companies"]["data"]) == 11
+
+
+def test_a_contact_with_more_than_10_notes_gets_every_note_page_by_page(
+    fake: FakeIntercom, client: IntercomClient
+) -> None:
+    linked = next(c for c in searched_contacts(client) if c["notes"]["has_more"])
+    assert len(linked["notes"]["data"]) == 10
+    notes_path = f"/contacts/{linked['id']}/notes"
+    before = fake.stats.requests_by_path[notes_path]
+
+    complete = contact_lists.complete(client, linked)
+
+    truth = fake.truth().contacts[linked["id"]]["notes"]
+    assert complete["notes"] == truth
+    assert len(truth["data"]) == truth["total_count"] == 107
+    assert complete["notes"]["has_more"] is False
+    # 107 notes, 50 a page: three pages, each asked for once.
+    assert fake.stats.requests_by_path[notes_path] - before == 3
 
 
 def test_a_contact_without_more_is_left_as_embedded(client: IntercomClient) -> None:

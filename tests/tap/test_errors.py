@@ -64,13 +64,55 @@ def test_the_last_failed_try_names_endpoint_status_and_request_id(
     faults = FaultSpec(rate=1.0, kinds=("503",), path_prefix="/admins")
     fake = fake_intercom(conversations=2, token=TOKEN, faults=faults)
 
-    output = run_tap(tmp_path, config_for(fake), check=False)
+    # Retried for 3 seconds (0.05 minutes) instead of the default 10 minutes.
+    output = run_tap(tmp_path, config_for(fake, outage_retry_minutes=0.05), check=False)
 
     assert output.returncode != 0
-    assert fake.stats.requests_by_path["/admins"] == 6
-    failure = next(line for line in output.stderr.splitlines() if "failed after 6 tries" in line)
+    assert fake.stats.requests_by_path["/admins"] >= 3
+    failure = next(line for line in output.stderr.splitlines() if "request failed" in line)
+    assert "outage_retry_minutes" in failure
     assert "GET /admins: HTTP 503, request_id " in failure
     assert TOKEN not in output.stderr + output.stdout
+
+
+@pytest.mark.parametrize(
+    ("path", "key"),
+    [
+        pytest.param("/admins", "`admins`", id="admins"),
+        pytest.param("/tags", "`data`", id="tags"),
+        pytest.param("/conversations/search", "`conversations`", id="conversation-search"),
+    ],
+)
+def test_a_list_answer_without_its_list_is_retried_then_fails_never_zero_records(
+    fake_intercom: Callable[..., FakeIntercom], tmp_path: Path, path: str, key: str
+) -> None:
+    # `{}` read as "no records" would empty a table loaded with `overwrite`.
+    faults = FaultSpec(rate=1.0, kinds=("empty_object",), path_prefix=path)
+    fake = fake_intercom(conversations=2, token=TOKEN, faults=faults)
+
+    # Retried like an outage, for 3 seconds (0.05 minutes) instead of the default 10 minutes.
+    output = run_tap(tmp_path, config_for(fake, outage_retry_minutes=0.05), check=False)
+
+    assert output.returncode != 0
+    assert fake.stats.requests_by_path[path] >= 3
+    failure = next(line for line in output.stderr.splitlines() if "request failed" in line)
+    assert f"a list answer without its {key} list" in failure
+    assert all(state.get("sync", {}).get("complete") is not True for state in output.states)
+    assert TOKEN not in output.stderr + output.stdout
+
+
+def test_an_answer_without_its_list_now_and_then_is_retried_and_loses_nothing(
+    fake_intercom: Callable[..., FakeIntercom], tmp_path: Path
+) -> None:
+    search = "/conversations/search"
+    faults = FaultSpec(rate=0.3, seed=7, kinds=("empty_object",), path_prefix=search)
+    fake = fake_intercom(seed=45, conversations=8, contacts=4, companies=2, tickets=2,
+                         faults=faults)  # fmt: skip
+
+    output = run_tap(tmp_path, config_for(fake, page_size=2))
+
+    assert fake.stats.faults_injected["empty_object"] >= 2
+    assert_matches_truth(Replica().apply(output.messages), fake.truth())
 
 
 def test_a_conversation_deleted_between_search_and_fetch_is_skipped(

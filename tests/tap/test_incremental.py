@@ -20,8 +20,9 @@ def fake(fake_intercom: Callable[..., FakeIntercom]) -> FakeIntercom:
 
 
 def test_run_mutate_run_from_state_equals_truth(fake: FakeIntercom, tmp_path: Path) -> None:
-    # No lookback: the bookmark logic alone must catch every change.
-    config = config_for(fake, lookback_minutes=0)
+    # No lookback and no search delay margin (this fake's search shows changes at once): the
+    # bookmark logic alone must catch every change, and re-read nothing else.
+    config = config_for(fake, lookback_minutes=0, search_delay_minutes=0)
     outputs = [run_tap(tmp_path / "0", config)]
     for run in (1, 2):
         change = fake.workspace.mutate(seed=run)

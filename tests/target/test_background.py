@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from target_supabase.background import Background
+from target_supabase.db.background import Background
 
 
 def test_jobs_run_in_order_off_the_main_thread() -> None:

@@ -1,4 +1,4 @@
-"""The type mapping, case by case (mirrored by the README's table), and its round trip."""
+"""The type mapping, case by case (mirrored by the table of docs/tables.md), and its round trip."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from target_supabase.column_types import TYPE_TABLE, can_store, sql_type, widening_using
+from target_supabase.tables.column_types import TYPE_TABLE, can_store, sql_type, widening_using
 
 from target.support import columns, fetch, record, run_in_process, schema_message
 

@@ -9,7 +9,7 @@ import time
 
 import psycopg2
 import pytest
-from target_supabase.connection import DatabaseError, connection_params, scrub, secrets_of
+from target_supabase.db.connection import DatabaseError, connection_params, scrub, secrets_of
 
 from target.intercom_messages import CONVERSATIONS, conversation
 from target.support import run_in_process

@@ -112,7 +112,7 @@ def test_append_only_keeps_every_version(target_config, database_url) -> None:
     assert fetch(database_url, query) == [("1 v1",), ("1 v2",), ("1 v3",)]
 
 
-def test_overwrite_truncates_and_keeps_grants_and_policies(target_config, database_url) -> None:
+def test_overwrite_replaces_rows_and_keeps_grants_and_policies(target_config, database_url) -> None:
     config = {**target_config, "load_method": "overwrite"}
     run_in_process(config, [CONVERSATIONS, conversation("1", 1), conversation("2", 1)])
     with_policy = "CREATE POLICY readers ON intercom_conversations FOR SELECT USING (true)"

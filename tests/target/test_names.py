@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from target_supabase.names import fit_identifier, table_name
+from target_supabase.tables.names import fit_identifier, table_name
 
 from target.support import columns, fetch, record, run_in_process, schema_message, tables
 

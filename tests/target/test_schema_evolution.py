@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from target_supabase.ddl import SchemaEvolutionError
+from target_supabase.db.ddl import SchemaEvolutionError
 
 from target.support import columns, fetch, record, run_in_process, schema_message
 

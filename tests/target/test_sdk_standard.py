@@ -12,7 +12,11 @@ from typing import Any
 import pytest
 from singer_sdk.testing import get_target_test_class
 from singer_sdk.testing.runners import TargetTestRunner
-from singer_sdk.testing.target_tests import TargetRecordMissingRequiredProperty
+from singer_sdk.testing.target_tests import (
+    TargetRecordMissingKeyProperty,
+    TargetRecordMissingRequiredProperty,
+)
+from singer_sdk.testing.templates import TargetFileTestTemplate
 from target_supabase.target import TargetSupabase
 
 from target.support import columns, fetch, sync_logs, tables
@@ -114,12 +118,28 @@ class TestStandard(StandardTests):
         assert "intercom_test_record_before_schema" not in tables(resource)
 
     def test_target_record_missing_key_property(self, config, resource, runner) -> None:
-        super().test_target_record_missing_key_property(config, resource, runner)
+        # The SDK expects MissingKeyPropertiesError: so it is with `on_invalid_record: fail`.
+        # With `reject`, the default, the record is set aside and the run goes on.
+        fail = TargetTestRunner(
+            target_class=TargetSupabase,
+            config={"database_url": resource, "on_invalid_record": "fail"},
+            parse_env_config=False,
+        )
+        super().test_target_record_missing_key_property(config, resource, fail)
         table = "intercom_test_record_missing_key_property"
         assert fetch(resource, f"SELECT count(*) FROM {table}") == [(0,)]
         [log] = sync_logs(resource)
         assert log["status"] == "failed"
-        assert "missing one or more key_properties" in log["error_message"]
+        assert "stream 'test_record_missing_key_property' cannot be stored" in log["error_message"]
+        assert "key property 'id' is missing" in log["error_message"]
+
+        SetAsideMissingKey().run(config, resource, runner)
+        assert fetch(resource, f"SELECT count(*) FROM {table}") == [(0,)]
+        rejected = fetch(resource, "SELECT stream, record, error FROM intercom_rejected_records")
+        assert rejected == [
+            ("test_record_missing_key_property", {"metric": 8214}, "key property 'id' is missing")
+        ]
+        assert sync_logs(resource)[-1]["status"] == "success"
 
     def test_target_record_missing_fields(self, config, resource, runner) -> None:
         super().test_target_record_missing_fields(config, resource, runner)
@@ -175,6 +195,13 @@ class TestStandard(StandardTests):
         assert rows == [
             ("a2e98886", {"env": "prod", "agent:type": "desktop", "agent:os:version": "10.13.1"})
         ]
+
+
+class SetAsideMissingKey(TargetRecordMissingKeyProperty):
+    """The SDK's missing-key test, expecting the run to succeed."""
+
+    def test(self) -> None:
+        TargetFileTestTemplate.test(self)
 
 
 def test_every_standard_test_checks_the_database() -> None:

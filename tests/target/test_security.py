@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import psycopg2
+import psycopg2.errors
 import pytest
 
 from target.intercom_messages import CONVERSATIONS, TAGS, conversation, tag
@@ -19,21 +20,23 @@ def count_as(url: str, role: str, table: str) -> int:
         return int(row[0]) if row else -1
 
 
-def test_anon_and_authenticated_see_nothing_service_role_sees_all(
+def test_anon_and_authenticated_may_not_read_service_role_sees_all(
     target_config, database_url
 ) -> None:
     run_in_process(target_config, [CONVERSATIONS, TAGS, conversation("1", 1), tag("1", "a")])
     created = tables(database_url)
     assert {"intercom_conversations", "intercom_sync_logs", "intercom_rejected_records"} <= created
     for table in created:
-        assert count_as(database_url, "anon", table) == 0
-        assert count_as(database_url, "authenticated", table) == 0
+        for role in ("anon", "authenticated"):
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                count_as(database_url, role, table)
     assert count_as(database_url, "service_role", "intercom_conversations") == 1
     assert count_as(database_url, "service_role", "intercom_sync_logs") == 1
 
 
 def test_rls_can_be_turned_off(target_config, database_url) -> None:
-    run_in_process({**target_config, "enable_rls": False}, [CONVERSATIONS, conversation("1", 1)])
+    config = {**target_config, "enable_rls": False, "grant_select_to": ["anon"]}
+    run_in_process(config, [CONVERSATIONS, conversation("1", 1)])
     assert count_as(database_url, "anon", "intercom_conversations") == 1
 
 

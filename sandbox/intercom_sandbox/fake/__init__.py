@@ -6,9 +6,19 @@ with FakeIntercom(WorkspaceSpec(seed=7, conversations=60)) as fake:
     requests.get(f"{fake.url}/me", headers={"Authorization": f"Bearer {fake.token}"})
 """
 
-from .config import FAULT_KINDS, FaultSpec, WorkspaceSpec
+from .clock import VirtualClock
+from .config import FAULT_KINDS, FaultSpec, OutageSpec, WorkspaceSpec
 from .mutations import MutationSummary
 from .server import FakeIntercom
 from .workspace import Truth
 
-__all__ = ["FAULT_KINDS", "FakeIntercom", "FaultSpec", "MutationSummary", "Truth", "WorkspaceSpec"]
+__all__ = [
+    "FAULT_KINDS",
+    "FakeIntercom",
+    "FaultSpec",
+    "MutationSummary",
+    "OutageSpec",
+    "Truth",
+    "VirtualClock",
+    "WorkspaceSpec",
+]

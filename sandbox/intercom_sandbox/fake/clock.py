@@ -34,6 +34,28 @@ class MutationClock:
             return now
 
 
+class VirtualClock:
+    """Unix seconds that move only when someone sleeps, for tests of minutes-long waits.
+
+    Share one between the fake (its `clock`, e.g. `clock=vc.time`) and the client under test (its
+    clock and sleep): a five-minute outage then passes as fast as the requests are made.
+    """
+
+    def __init__(self, start: float | None = None) -> None:
+        self._now = time.time() if start is None else start
+        self._lock = threading.Lock()
+        self.slept = 0.0
+
+    def time(self) -> float:
+        with self._lock:
+            return self._now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self._now += max(seconds, 0.0)
+            self.slept += max(seconds, 0.0)
+
+
 def day_start(timestamp: int, zone: ZoneInfo) -> int:
     """Start of the calendar day (in the zone) that contains the timestamp."""
     local = datetime.fromtimestamp(timestamp, zone)

@@ -37,12 +37,17 @@ def list_conversations(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
 
 def search_conversations(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
     # Only the body's `pagination` counts: a starting_after in the query string is ignored and
-    # page 1 comes back (pagination docs; Intercom community thread cited in the fact sheet §2).
+    # page 1 comes back (pagination docs; an Intercom community thread:
+    # docs/intercom-api.md#pagination).
     body = req.body if isinstance(req.body, dict) else {}
     search = SearchContext(ctx.ws, "conversation", req.version)
     matches_query = compile_query(body.get("query"), search)
     pagination = body.get("pagination") or {}
-    matches = [r for r in ctx.ws.conversations.values() if matches_query(r)]
+    matches = [
+        r
+        for r in ctx.ws.conversations.values()
+        if ctx.index.shows("conversation", r.id, r.updated_at) and matches_query(r)
+    ]
     page = cursor_page(
         matches,
         parse_sort(body.get("sort"), search),
@@ -107,6 +112,8 @@ def deleted_conversations(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
         raise bad_request("order must be asc or desc")
     per_page = per_page_from(req.query.get("per_page"), 20, maximum=DELETED_MAX_PER_PAGE)
     page = page_from(req.query.get("page"))
+    # Ordered by deletion time, newest first by default: the `order=desc` example lists deleted_at
+    # 1734537460 before 1734537400 while the ids rise (512, 513; spec 2.16 L13544-13580).
     deleted = sorted(
         ctx.ws.deleted_conversations.items(),
         key=lambda item: (item[1].deleted_at, int(item[0])),

@@ -21,7 +21,11 @@ def search_tickets(ctx: ApiContext, req: ApiRequest) -> dict[str, Any]:
     matches_query = compile_query(body.get("query"), search)
     pagination = body.get("pagination") or {}
     page = cursor_page(
-        [t for t in ctx.ws.tickets.values() if matches_query(t)],
+        [
+            t
+            for t in ctx.ws.tickets.values()
+            if ctx.index.shows("ticket", str(t["id"]), t["updated_at"]) and matches_query(t)
+        ],
         parse_sort(body.get("sort"), search),
         _ticket_id,
         per_page_from(pagination.get("per_page"), default=20),

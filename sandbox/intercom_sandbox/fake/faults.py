@@ -12,6 +12,8 @@ SERVER_ERRORS = {
     "502": ("bad_gateway", "Bad Gateway"),
     "503": ("service_unavailable", "Sorry, the API service is temporarily unavailable"),
     "504": ("gateway_timeout", "Gateway Timeout"),
+    # Intercom's code for a bad parameter (spec 2.16 L391, L485).
+    "400": ("parameter_invalid", "The request was refused"),
 }
 
 

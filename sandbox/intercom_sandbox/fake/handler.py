@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import struct
 import time
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlsplit
@@ -12,6 +13,8 @@ from urllib.parse import parse_qsl, urlsplit
 from .dispatch import Reply, api_version, handle, parse_body, rate_limited, unauthorized
 from .errors import ApiError, error_body
 from .faults import SERVER_ERRORS
+from .outage import OutageFailure
+from .permissions import DENIED_STATUS, denied_body, is_denied
 from .request import ApiRequest
 
 if TYPE_CHECKING:
@@ -47,12 +50,20 @@ class IntercomHandler(BaseHTTPRequestHandler):
         fake.stats.count_request(url.path)
         if fake.options.latency_ms:
             time.sleep(fake.options.latency_ms / 1000)
+        outage = fake.outages.failure(url.path)
+        if outage is not None:
+            fake.stats.count_fault("outage")
+            self._send(outage_reply(outage))
+            return
         if self.headers.get("Authorization") != f"Bearer {fake.token}":
             self._send(unauthorized())
             return
         limit = rate_limited(fake.limiter, fake.stats)
         if isinstance(limit, Reply):
             self._send(limit)
+            return
+        if is_denied(fake.options.denied_resources, url.path):
+            self._send(Reply(DENIED_STATUS, denied_body(), limit))
             return
         fault = fake.faults.next_fault(url.path)
         if fault is not None:
@@ -63,6 +74,9 @@ class IntercomHandler(BaseHTTPRequestHandler):
             return
         if fault == "reset":
             self._reset_connection()
+            return
+        if fault == "empty_object":
+            self._send(Reply(200, {}, limit))
             return
         if fault == "slow":
             time.sleep(fake.options.faults.slow_seconds)
@@ -91,6 +105,8 @@ class IntercomHandler(BaseHTTPRequestHandler):
         return self.rfile.read(length) if length else b""
 
     def _send(self, reply: Reply, *, truncate: bool = False) -> None:
+        if self.fake.options.echo_authorization and reply.status >= 400:
+            reply = self._with_authorization_echoed(reply)
         payload = reply.encoded()
         if truncate:
             payload = payload[: max(1, len(payload) // 2)]
@@ -102,8 +118,27 @@ class IntercomHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
+    def _with_authorization_echoed(self, reply: Reply) -> Reply:
+        """The reply with the request's Authorization header quoted in each error message
+        (ServerOptions.echo_authorization)."""
+        header = self.headers.get("Authorization") or ""
+        errors = [
+            {**error, "message": f"{error.get('message', '')} (Authorization: {header})"}
+            for error in reply.body.get("errors") or []
+            if isinstance(error, dict)
+        ]
+        return replace(reply, body={**reply.body, "errors": errors})
+
     def _reset_connection(self) -> None:
         """Abort with a TCP RST, as a dropped connection looks to the client."""
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         self.close_connection = True
         self.connection.close()
+
+
+def outage_reply(outage: OutageFailure) -> Reply:
+    code, message = SERVER_ERRORS[str(outage.status)]
+    reply = Reply(outage.status, error_body({"code": code, "message": message}))
+    if outage.retry_after_seconds is not None:
+        reply.headers["Retry-After"] = str(outage.retry_after_seconds)
+    return reply

@@ -83,6 +83,8 @@ def make_contacts(
         rng = rng_for(spec.seed, "contact", number)
         everything = number <= spec.fully_linked_contacts
         contact, linked = make_contact(rng, number, admin_ids, tag_ids, company_ids, everything)
+        if number <= spec.odd_timestamps:
+            contact.update(odd_timestamps(contact))
         contacts[contact["id"]] = contact
         links[contact["id"]] = linked
     return contacts, links
@@ -144,7 +146,59 @@ def make_contact(
         "companies": addressable(contact_id, "company", links.company_ids),
         "location": {"type": "location", "country": country, "region": region, "city": city},
         "social_profiles": {"type": "social_profile.list", "data": []},
+        **marketing_fields(contact_id, number),
     }, links
+
+
+UTM_SOURCES = (None, "google", "newsletter", "partner-site")
+
+
+def marketing_fields(contact_id: str, number: int) -> dict[str, Any]:
+    """Fields every contact example of the description shows, though the `contact` schema lacks
+    them (spec 2.16 L8134-8152): UTM parameters, referrer, subscription types and push messaging.
+    Derived from the number alone, so the contacts' other random values stay as they were."""
+    source = UTM_SOURCES[number % len(UTM_SOURCES)]
+    opted_out = ("37846",) if number % 5 == 0 else ()
+    return {
+        "opted_out_subscription_types": _subscriptions(contact_id, opted_out),
+        "opted_in_subscription_types": _subscriptions(contact_id, ()),
+        "utm_campaign": f"spring-{number % 4}" if source else None,
+        "utm_content": "banner" if source else None,
+        "utm_medium": "cpc" if source == "google" else ("email" if source else None),
+        "utm_source": source,
+        "utm_term": "helpdesk software" if source == "google" else None,
+        "referrer": f"https://{source}.example.com/landing" if source else None,
+        "enabled_push_messaging": None,
+    }
+
+
+def _subscriptions(contact_id: str, ids: tuple[str, ...]) -> dict[str, Any]:
+    """An addressable list of subscription types (the examples' shape, L8134-8145); the id is the
+    attachSubscriptionTypeToContact example's."""
+    return {
+        "type": "list",
+        "data": [{"type": "subscription", "id": i, "url": f"/subscriptions/{i}"} for i in ids],
+        "url": f"/contacts/{contact_id}/subscriptions",
+        "total_count": len(ids),
+        "has_more": False,
+    }
+
+
+# Nanoseconds of 2023: no unit the tap reads gives a plausible date.
+OUT_OF_RANGE_TIMESTAMP = 1_700_000_000_000_000_000
+
+
+def odd_timestamps(contact: dict[str, Any]) -> dict[str, Any]:
+    """signed_up_at in milliseconds, as singer-io/tap-intercom PR #10 saw it from the API
+    ("{'signed_up_at': 1467133937045, 'created_at': 1467133614}"; PR #12: "API inconsistently
+    return date times, epoch seconds and epoch millis"). The microseconds and the out-of-range
+    value are defensive: no public report of them was found."""
+    created = contact["created_at"]
+    return {
+        "signed_up_at": created * 1_000 + 123,
+        "last_seen_at": created * 1_000_000 + 456_789,
+        "last_contacted_at": OUT_OF_RANGE_TIMESTAMP,
+    }
 
 
 def _mobile_fields() -> dict[str, Any]:

@@ -1,13 +1,14 @@
 """Rate limiting in 10-second windows with Intercom's X-RateLimit-* headers.
 
 "we evenly distribute this into 10 second windows"; X-RateLimit-Reset is a UNIX timestamp
-(rate-limiting docs, fact sheet §6).
+(Intercom's rate-limiting docs: docs/intercom-api.md#rate-limits).
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 WINDOW_SECONDS = 10
@@ -31,15 +32,18 @@ class RateWindow:
 
 
 class RateLimiter:
-    def __init__(self, limit_per_window: int | None) -> None:
+    def __init__(
+        self, limit_per_window: int | None, clock: Callable[[], float] = time.time
+    ) -> None:
         self.limit = limit_per_window if limit_per_window is not None else UNLIMITED
+        self._clock = clock
         self._window_start = 0
         self._count = 0
         self._lock = threading.Lock()
 
     def hit(self) -> RateWindow:
         with self._lock:
-            now = int(time.time())
+            now = int(self._clock())
             start = now - now % WINDOW_SECONDS
             if start != self._window_start:
                 self._window_start, self._count = start, 0

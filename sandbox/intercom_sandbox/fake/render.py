@@ -43,9 +43,11 @@ def render_conversation(
             "type": "contact.list",
             "contacts": [ws.contact_reference(contact_id) for contact_id in record.contact_ids],
         },
+        # The real API names the list `admins`; the description said `teammates` until
+        # intercom/Intercom-OpenAPI#220 ("teammates.teammates to teammates.admins", 2025).
         "teammates": {
             "type": "admin.list",
-            "teammates": [{"type": "admin", "id": admin_id} for admin_id in record.teammate_ids],
+            "admins": [{"type": "admin", "id": admin_id} for admin_id in record.teammate_ids],
         },
         "custom_attributes": _custom_attributes(ws, record),
         "first_contact_reply": _first_contact_reply(record),
@@ -64,8 +66,9 @@ def render_conversation(
         conversation["conversation_parts"] = {
             "type": "conversation_part.list",
             "conversation_parts": shown,
-            # The spec leaves total_count undescribed; it carries the true number of parts, like
-            # statistics.count_conversation_parts, so a client can tell the list was cut at 500.
+            # The spec leaves total_count undescribed; it carries the true number of parts
+            # (without the source message, unlike statistics.count_conversation_parts), so a
+            # client can tell the list was cut at 500.
             "total_count": record.part_count,
         }
     return conversation
@@ -156,12 +159,18 @@ def _statistics(record: ConversationRecord) -> dict[str, Any]:
         "last_closed_by_id": record.teammate_ids[0] if closed and record.teammate_ids else None,
         "count_reopens": 0,
         "count_assignments": 1 if record.admin_assignee_id else 0,
-        "count_conversation_parts": record.part_count,
+        "count_conversation_parts": counted_parts(record),
         "assigned_team_first_response_time": [],
         "assigned_team_first_response_time_in_office_hours": [],
         "handling_time": first_reply - record.created_at,
         "adjusted_handling_time": None,
     }
+
+
+def counted_parts(record: ConversationRecord) -> int:
+    """statistics.count_conversation_parts counts the source message too, so it is one more than
+    the parts (Intercom support, quoted in airbytehq/airbyte#39463, 2024-09-09)."""
+    return record.part_count + 1
 
 
 def _ai_agent(record: ConversationRecord) -> dict[str, Any] | None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .scroll import ScrollRegistry
+from .search_index import SearchIndex
 from .workspace import Workspace
 
 
@@ -27,3 +28,4 @@ class ApiRequest:
 class ApiContext:
     ws: Workspace
     scrolls: ScrollRegistry
+    index: SearchIndex = field(default_factory=SearchIndex)

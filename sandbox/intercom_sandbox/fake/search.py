@@ -3,7 +3,8 @@
 Contacts match timestamps by calendar day in the workspace's timezone ("`=` matches the whole day.
 `>` matches from the start of the next day ... `<` matches everything before the start of that
 day", spec L8743-8761) and reject `!=`, `<=`, `>=`, `IN`, `NIN` on dates. Conversations and
-tickets compare timestamps to the second, as connectors observe (fact sheet §4).
+tickets compare timestamps to the second, as connectors observe (estuary/connectors
+source-intercom-native api.py, airbytehq/airbyte#75462: docs/intercom-api.md#search-precision).
 """
 
 from __future__ import annotations

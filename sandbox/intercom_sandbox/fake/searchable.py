@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .render import render_conversation
+from .render import counted_parts, render_conversation
 from .versions import adapt, before_2_16, legacy_priority
 from .workspace import Workspace
 
@@ -134,7 +134,7 @@ def _conversation_getter(ws: Workspace, name: str, version: str) -> Getter:
         "source.type": lambda r: r.source_type,
         "source.author.type": lambda r: r.source_author[0],
         "source.author.id": lambda r: r.source_author[1],
-        "statistics.count_conversation_parts": lambda r: r.part_count,
+        "statistics.count_conversation_parts": counted_parts,
         "ai_agent_participated": lambda r: r.ai_agent_participated,
         "priority": lambda r: legacy_priority(r.priority) if before_2_16(version) else r.priority,
         "admin_assignee_id": lambda r: _assignee(r.admin_assignee_id, version),

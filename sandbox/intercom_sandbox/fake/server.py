@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from http.server import ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-from .config import FaultSpec, ServerOptions, WorkspaceSpec
+from .config import FaultSpec, OutageSpec, ServerOptions, WorkspaceSpec
 from .faults import FaultInjector
 from .handler import IntercomHandler
+from .outage import OutageSchedule
+from .permissions import checked_resources
 from .ratelimit import RateLimiter
 from .request import ApiContext
 from .scroll import ScrollRegistry
+from .search_index import SearchIndex
 from .stats import Stats
 from .workspace import Truth, Workspace
 
@@ -32,7 +37,11 @@ class _Server(ThreadingHTTPServer):
 
 
 class FakeIntercom:
-    """A fake Intercom workspace served over HTTP on 127.0.0.1 (an ephemeral port by default)."""
+    """A fake Intercom workspace served over HTTP on 127.0.0.1 (an ephemeral port by default).
+
+    `clock` (Unix seconds) drives the rate-limit windows, scroll expiry and outages: a test can
+    share a virtual clock (clock.VirtualClock) with the client to play minutes in milliseconds.
+    """
 
     def __init__(
         self,
@@ -44,24 +53,39 @@ class FakeIntercom:
         faults: FaultSpec | None = None,
         scroll_expiry_seconds: float = 60.0,
         scroll_page_size: int = 50,
+        outages: tuple[OutageSpec, ...] = (),
+        failed_scroll_requests: tuple[int, ...] = (),
+        clock: Callable[[], float] = time.time,
+        denied_resources: Sequence[str] = (),
+        search_delay_seconds: float = 0.0,
+        echo_authorization: bool = False,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
         self.options = ServerOptions(
-            token,
-            rate_limit_per_10s,
-            latency_ms,
-            faults or FaultSpec(),
-            scroll_expiry_seconds,
-            scroll_page_size,
+            token=token,
+            rate_limit_per_10s=rate_limit_per_10s,
+            latency_ms=latency_ms,
+            faults=faults or FaultSpec(),
+            scroll_expiry_seconds=scroll_expiry_seconds,
+            scroll_page_size=scroll_page_size,
+            outages=tuple(outages),
+            failed_scroll_requests=tuple(failed_scroll_requests),
+            denied_resources=checked_resources(denied_resources),
+            echo_authorization=echo_authorization,
         )
         self.workspace = Workspace(spec or WorkspaceSpec())
         self.stats = Stats()
-        self.limiter = RateLimiter(rate_limit_per_10s)
+        self.limiter = RateLimiter(rate_limit_per_10s, clock)
         self.faults = FaultInjector(self.options.faults)
-        self.context = ApiContext(
-            self.workspace, ScrollRegistry(scroll_expiry_seconds, scroll_page_size)
+        # Changes reach search results only after this delay, for half the objects
+        # (search_index.py); `search_index.advance` moves the index's clock on.
+        self.search_index = SearchIndex(search_delay_seconds)
+        self.outages = OutageSchedule(self.options.outages, clock)
+        scrolls = ScrollRegistry(
+            scroll_expiry_seconds, scroll_page_size, clock, self.options.failed_scroll_requests
         )
+        self.context = ApiContext(self.workspace, scrolls, self.search_index)
         self._address = (host, port)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -110,6 +134,11 @@ class FakeIntercom:
         traceback: TracebackType | None,
     ) -> None:
         self.stop()
+
+    def deny(self, *resources: str) -> None:
+        """From now on the token may read everything but these resources (none: everything),
+        as when an admin changes the app's permissions between two runs."""
+        self.options = replace(self.options, denied_resources=checked_resources(resources))
 
     def truth(self) -> Truth:
         return self.workspace.truth()

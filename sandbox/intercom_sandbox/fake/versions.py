@@ -1,10 +1,11 @@
 """Intercom-Version handling: objects are stored in the 2.16 shape and adapted for 2.14/2.15.
 
-Differences from the three copied specs (fact sheet §10): conversation `priority` enum and
-unassigned assignee ids (null before 2.16, 0 in 2.16), contact `owner_id` (integer before 2.16,
-string in 2.16), ticket assignee ids (strings before 2.16, integers in 2.16), fields added in 2.15
-(conversation `company`) and 2.16 (conversation sales_agent*/channel/external_references, admin
-`role`, company `notes`, ticket `previous_ticket_state_id`).
+Differences from the three published specs (docs/intercom-api.md#api-versions): conversation
+`priority` enum and unassigned assignee ids (null before 2.16, 0 in 2.16), contact `owner_id`
+(integer before 2.16, string in 2.16), ticket assignee ids (strings before 2.16, integers in 2.16),
+fields added in 2.15 (conversation `company`) and 2.16 (conversation
+sales_agent*/channel/external_references, admin `role`, company `notes`, ticket
+`previous_ticket_state_id`).
 """
 
 from __future__ import annotations

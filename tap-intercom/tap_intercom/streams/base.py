@@ -9,9 +9,13 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 from singer_sdk import Stream
 from typing_extensions import override
 
+from tap_intercom.errors import IntercomPermissionError, StreamUnavailableError
+from tap_intercom.permissions import missing_permission
+from tap_intercom.runtime import mark_skipped
 from tap_intercom.schema_files import load_schema
+from tap_intercom.skips import FAIL
 from tap_intercom.timestamps import parse_iso, to_iso
-from tap_intercom.windows import Window, leaves_gap, run_window
+from tap_intercom.windows import Window, leaves_gap, run_window, settled_until
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context, Record
@@ -30,8 +34,12 @@ class IntercomStream(Stream):
 
     # State is written by `checkpoint` after each fully processed page, never mid-page.
     STATE_MSG_FREQUENCY = sys.maxsize
-    # Streams that also run when only `conversation_ids` are synced.
-    serves_conversation_ids = False
+    # The id-list setting (`conversation_ids`, `contact_ids`...) of the objects this stream
+    # fetches one by one. When any id list is given, only streams whose list is given run.
+    targeted_by: str | None = None
+    # Listed through Intercom's search, whose index lags behind changes: the bookmark stays at
+    # or before `settled_until` (windows.py).
+    searched = False
 
     def __init__(self, tap: Tap) -> None:
         super().__init__(tap, schema=load_schema(self.name), name=self.name)
@@ -49,12 +57,48 @@ class IntercomStream(Stream):
 
     @override
     def get_records(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        if self.runtime.settings.conversation_ids and not self.serves_conversation_ids:
+        if self.runtime.settings.targeted and not self.targeted_ids:
             return
         progress = self.runtime.progress
-        for record in self.produce(context):
-            progress.record_emitted()
-            yield record
+        try:
+            for record in self.produce(context):
+                progress.record_emitted()
+                yield record
+        except IntercomPermissionError as error:
+            self.set_aside(missing_permission(self.name, error, self.runtime.client))
+        except StreamUnavailableError as error:
+            self.set_aside(error)
+
+    def set_aside(self, error: StreamUnavailableError) -> None:
+        """Skip this stream and its children from here on (skips.py), or fail the run.
+
+        The bookmark stays at the last checkpoint: records after it were not all written.
+        """
+        if self.runtime.settings.on_stream_unavailable == FAIL:
+            raise error from None  # names endpoint and request_id itself
+        self._pending = None
+        # An unsorted stream's progress markers hold the highest value read so far; the SDK
+        # promotes them to the bookmark when the stream ends, valid only for a whole stream.
+        self.stream_state.pop("progress_markers", None)
+        children = [child.name for child in self.child_streams if child.selected]
+        self.runtime.skipped.add(error, children)
+        marker = self.tap_state.get("sync")
+        if isinstance(marker, dict):
+            mark_skipped(marker, self.runtime)
+        if self.get_batch_config(self.config) is None:
+            # Told at once: a run that dies later still says what it had set aside.
+            self._tap.state_writer.write_state(self.tap_state)
+        # With `batch_config` the records read before the skip still sit in a file, and the
+        # state already holds their bookmark: the STATE the SDK writes after their BATCH
+        # message tells the skip (the run's final STATE, when no record came).
+
+    @property
+    def targeted_ids(self) -> tuple[str, ...]:
+        """The ids this run fetches one by one for this stream (empty: none, or not targeted)."""
+        if self.targeted_by is None:
+            return ()
+        ids: tuple[str, ...] = getattr(self.runtime.settings, self.targeted_by)
+        return ids
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         raise NotImplementedError
@@ -85,24 +129,37 @@ class IntercomStream(Stream):
         if self._pending is not None:
             super()._increment_stream_state(self._pending)
             self._pending = None
-        self._write_state_message()
+        if self.get_batch_config(self.config) is None:
+            # With `batch_config`, the records sit in a file until the SDK writes its BATCH
+            # message, and the SDK writes STATE right after each one.
+            self._write_state_message()
 
     @override
     def _increment_stream_state(
         self, latest_record: Record, *, context: Context | None = None
     ) -> None:
-        if not self.replication_key or self._keeps_bookmark:
+        # A hand-picked set of objects is no window: it moves no bookmark.
+        if not self.replication_key or self._keeps_bookmark or self.runtime.settings.targeted:
             return
         # A record fetched after it was listed may carry a newer updated_at than the listing (it
         # changed mid-run); the bookmark follows the listing, or records listed between the two
         # values would be skipped. The changed record is re-read by the next run.
-        value = self.search_position or latest_record.get(self.replication_key)
+        value = self._settled(self.search_position or latest_record.get(self.replication_key))
+        if value is None:  # an implausible timestamp, nulled by records.shape: no position
+            return
         # A lookback or a date range re-reads records below the bookmark: they must not move it
         # backwards (nor trip the SDK's sort check).
         if _below(value, self.stream_state.get("replication_key_value")):
             return
         if self._pending is None or not _below(value, self._pending[self.replication_key]):
             self._pending = {self.replication_key: value}
+
+    def _settled(self, value: Any) -> Any:
+        """`value`, or the latest second the search surely shows when `value` is later."""
+        if not self.searched or not value:
+            return value
+        horizon = settled_until(self.runtime.settings, self.runtime.started_epoch)
+        return to_iso(horizon) if parse_iso(str(value)).timestamp() > horizon else value
 
 
 def _below(value: Any, bookmark: Any) -> bool:

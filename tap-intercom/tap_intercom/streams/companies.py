@@ -1,49 +1,70 @@
 """Companies, from the scroll API (`GET /companies/scroll`), filtered by updated_at here.
 
-The scroll is the only listing without the 10,000-company cap of `POST /companies/list`
-(spec L6777), and it is fragile (spec L6854-6865, fact sheet §11.5): one scroll per workspace at a
-time ("scroll already exists", HTTP 400), a scroll_param expires after a minute idle, and after a
-network error "it is not possible to continue from a specific point". A page request that failed
-may still have moved the scroll on (a body cut short, a timeout), so asking again with the same
-scroll_param could silently skip a page. So: wait for another scroll to expire before starting,
-never repeat a page request, and when a page fails start a new scroll (after the old one expires),
-skipping companies already written.
+The scroll is the only complete listing: `POST /companies/list` stops at 10,000 companies (spec
+2.16 L6777) and leaves out companies without users (L6775). It is fragile (L6854-6865):
+
+- one scroll per workspace at a time: another one answers 400 `scroll_exists` "scroll already
+  exists" until it ends or expires (intercom/intercom-ruby#292: "You'll have to wait one minute");
+- a scroll_param expires after one idle minute; what then answers is undocumented, the scroll
+  endpoint does answer 404 (airbytehq/airbyte source-intercom manifest.yaml filters 404 on it);
+- a network error mid-scroll is a 500 "Please restart the scroll operation": "It is not possible
+  to continue from a specific point" (Airbyte restarts the scroll on a 500: RESET_PAGINATION).
+
+So the whole scroll is read first, into a temporary file (bounded memory), and only then written
+out: a slow target blocking our stdout can no longer leave the scroll idle until it expires. A page
+is never asked for twice (a failed answer may already have moved the scroll on); any failed page
+starts a new scroll from the beginning, at once. A scroll held by someone else is waited for until
+it expires. When companies still cannot be read, the stream is given up and the run goes on.
 """
 
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from tap_intercom import records
-from tap_intercom.errors import IntercomRequestError
+from typing_extensions import override
+
+from tap_intercom import records, targeted
+from tap_intercom.errors import (
+    IntercomNotFoundError,
+    IntercomRequestError,
+    StreamUnavailableError,
+)
+from tap_intercom.spool import Spool
 from tap_intercom.streams.base import IntercomStream
 from tap_intercom.timestamps import to_seconds
 from tap_intercom.windows import Window
 
 if TYPE_CHECKING:
-    from singer_sdk.helpers.types import Context
+    from singer_sdk.helpers.types import Context, Record
 
 logger = logging.getLogger("tap-intercom")
 
-_MAX_RESTARTS_WITHOUT_PROGRESS = 5
-# A scroll expires after one idle minute: wait a little longer than that for someone else's.
-_SCROLL_EXISTS_WAIT_SECONDS = 75.0
-_SCROLL_EXISTS_POLL_SECONDS = 2.0
-
-
-@dataclass
-class _ScrollPass:
-    """One scroll from its start: how far it got."""
-
-    companies_seen: int = 0
+# A lost scroll is read again from the start. Companies are given up after this many scrolls in a
+# row that got no further than an earlier one (a cause another try will not remove), or after
+# MAX_SCROLLS in all (each reads the workspace's companies again).
+MAX_SCROLLS_WITHOUT_PROGRESS = 3
+MAX_SCROLLS = 10
+# An idle scroll expires after a minute (spec L6855): someone else's is waited for a little longer.
+HELD_SCROLL_WAIT_SECONDS = 75.0
+HELD_SCROLL_POLL_SECONDS = 5.0
+HINT = (
+    "make sure no other sync or script reads this workspace's companies at the same time, "
+    "then run again"
+)
 
 
 class ScrollLostError(Exception):
     """The open scroll can no longer be continued: start a new one."""
+
+    def __init__(self, message: str, pages: int) -> None:
+        super().__init__(message)
+        self.pages = pages  # pages read before it was lost
+
+
+class ScrollHeldError(Exception):
+    """Someone kept the workspace's only scroll open for longer than it can idle."""
 
 
 class CompaniesStream(IntercomStream):
@@ -51,66 +72,116 @@ class CompaniesStream(IntercomStream):
     primary_keys = ("company_id",)
     replication_key = "updated_at"
     is_sorted = False  # scroll order is not updated_at order: the bookmark moves at the end
+    targeted_by = "company_ids"
+
+    @override
+    def generate_child_contexts(
+        self, record: Record, context: Context | None
+    ) -> Iterable[Context | None]:
+        # The id snapshot child is written once, after the whole scroll (`_snapshot_ids`).
+        return ()
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        if self.targeted_ids:
+            gate = self.runtime.gate
+            items = targeted.fetch_each(self.runtime.client, "company", self.targeted_ids, gate)
+            yield from (records.company(item) for item in items)
+            return
         window = self.window()
-        written: set[str] = set()
-        deepest = 0  # the most companies one scroll got through before it was lost
-        stalled = 0  # restarts in a row that got no further and brought no new company
-        while stalled < _MAX_RESTARTS_WITHOUT_PROGRESS:
-            before = len(written)
-            scroll = _ScrollPass()
+        company_ids: set[str] = set()  # every id of the complete scroll, in the window or not
+        with Spool(prefix="tap-intercom-companies-") as spool:
+            self._read_scroll(window, spool, company_ids)
+            for item in spool:
+                yield records.company(item)
+        self.checkpoint()
+        self._snapshot_ids(company_ids)
+
+    def _read_scroll(self, window: Window, spool: Spool, company_ids: set[str]) -> None:
+        """Every company of one complete scroll that falls in the window, into `spool`; the ids
+        of all its companies into `company_ids`."""
+        deepest, stalled = 0, 0
+        for number in range(1, MAX_SCROLLS + 1):
+            spool.clear()
+            company_ids.clear()
             try:
-                yield from self._read_scroll(window, written, scroll)
+                self._scroll_into(window, spool, company_ids)
                 return
             except ScrollLostError as lost:
-                progressed = len(written) > before or scroll.companies_seen > deepest
-                deepest = max(deepest, scroll.companies_seen)
-                stalled = 0 if progressed else stalled + 1
-                logger.warning("Companies scroll lost (%s); starting a new scroll", lost)
-        msg = f"the companies scroll was lost {_MAX_RESTARTS_WITHOUT_PROGRESS} times in a row"
-        raise IntercomRequestError(
-            msg, endpoint="GET /companies/scroll", status=None, request_id=None
-        )
+                stalled = 0 if lost.pages > deepest else stalled + 1
+                deepest = max(deepest, lost.pages)
+                if stalled >= MAX_SCROLLS_WITHOUT_PROGRESS or number == MAX_SCROLLS:
+                    raise unavailable(
+                        f"the companies scroll was lost {number} times ({lost})"
+                    ) from None
+                logger.warning("Companies scroll lost (%s); reading it again from the start", lost)
+            except ScrollHeldError as held:
+                raise unavailable(str(held)) from None
 
-    def _read_scroll(
-        self, window: Window, written: set[str], scroll: _ScrollPass
-    ) -> Iterator[dict[str, Any]]:
-        """The scroll's companies not written yet; `scroll` counts every company it returned."""
-        for page in self._scroll():
-            scroll.companies_seen += len(page)
-            for item in page:
-                if item["id"] in written:
-                    continue
-                written.add(item["id"])
-                if window.contains(int(to_seconds(item["updated_at"]))):
-                    yield records.company(item)
-            self.checkpoint()
+    def _snapshot_ids(self, company_ids: set[str]) -> None:
+        """The scroll ended whole: every company id it returned is a complete snapshot."""
+        child = next((s for s in self.child_streams if s.name == "company_ids_snapshot"), None)
+        if child is None or not child.selected:
+            return
+        snapshot = child.begin()  # type: ignore[attr-defined]
+        if snapshot is not None:
+            child.write_snapshot(sorted(company_ids), snapshot)  # type: ignore[attr-defined]
 
-    def _scroll(self) -> Iterator[list[dict[str, Any]]]:
+    def _scroll_into(self, window: Window, spool: Spool, company_ids: set[str]) -> None:
         response = self._start()
+        pages = 0
         while data := response.get("data") or []:
-            yield data
-            response = self._continue(response.get("scroll_param"))
+            pages += 1
+            for item in data:
+                company_ids.add(str(item["id"]))
+                if window.contains(int(to_seconds(item["updated_at"]))):
+                    spool.append(item)
+            response = self._continue(response.get("scroll_param"), pages)
 
     def _start(self) -> dict[str, Any]:
-        deadline = time.monotonic() + _SCROLL_EXISTS_WAIT_SECONDS
+        """The first page of a new scroll, once no other scroll holds the workspace."""
+        clock = self.runtime.clock
+        deadline = clock.time() + HELD_SCROLL_WAIT_SECONDS
+        told = False
         while True:
             try:
-                return self.runtime.client.get("/companies/scroll")
+                return self.runtime.client.get("/companies/scroll", list_keys=("data",))
+            except IntercomNotFoundError as error:
+                raise ScrollLostError(f"the scroll could not start: {error}", 0) from None
             except IntercomRequestError as error:
-                if "scroll_exists" not in str(error) or time.monotonic() > deadline:
+                if "scroll_exists" not in str(error):
                     raise
-                logger.info("Another companies scroll is open; waiting for it to expire")
-                time.sleep(_SCROLL_EXISTS_POLL_SECONDS)
+            if clock.time() >= deadline:
+                message = (
+                    "another client kept this workspace's companies scroll open for more than "
+                    f"{HELD_SCROLL_WAIT_SECONDS:.0f} s (Intercom allows one scroll at a time)"
+                )
+                raise ScrollHeldError(message)
+            if not told:
+                told = True
+                logger.warning(
+                    "A companies scroll is already open in this workspace (another client's, "
+                    "or one this run lost); Intercom allows one at a time: waiting up to %.0f s "
+                    "for it to expire",
+                    HELD_SCROLL_WAIT_SECONDS,
+                )
+            clock.sleep(HELD_SCROLL_POLL_SECONDS)
 
-    def _continue(self, scroll_param: str | None) -> dict[str, Any]:
+    def _continue(self, scroll_param: str | None, pages: int) -> dict[str, Any]:
         if not scroll_param:
-            msg = "no scroll_param in the response"
-            raise ScrollLostError(msg)
+            msg = f"no scroll_param after page {pages}"
+            raise ScrollLostError(msg, pages)
         try:
             return self.runtime.client.get(
-                "/companies/scroll", {"scroll_param": scroll_param}, max_tries=1
+                "/companies/scroll",
+                {"scroll_param": scroll_param},
+                max_tries=1,
+                list_keys=("data",),
             )
-        except IntercomRequestError as error:
-            raise ScrollLostError(str(error)) from None
+        except (IntercomNotFoundError, IntercomRequestError) as error:
+            raise ScrollLostError(f"page {pages + 1} failed: {error}", pages) from None
+
+
+def unavailable(reason: str) -> StreamUnavailableError:
+    """Companies cannot be read in this run: skipped and reported (streams/base.py), the other
+    streams go on."""
+    return StreamUnavailableError("companies", reason, HINT)

@@ -1,22 +1,23 @@
 """Conversations with their parts and tags, fetched in parallel, written in a safe order.
 
 `POST /conversations/search` lists what changed in the run's window, page by page;
-`GET /conversations/{id}` (the only place parts come from, fact sheet §3) is fetched for every
-conversation on a page by workers, as many at once as the adaptive limit allows (gate.py);
-records are written from this thread only: the conversation, then its parts and tags, and STATE
-once a whole page is written.
+`GET /conversations/{id}` (the only place parts come from,
+docs/intercom-api.md#conversations-and-their-parts) is fetched for every conversation on a page by
+workers, as many at once as the adaptive limit allows (gate.py); records are written from this
+thread only: the conversation, then its parts and tags, and STATE once a whole page is written.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from typing_extensions import override
 
 from tap_intercom import records
+from tap_intercom.deleted import deleted_second, deleted_since
 from tap_intercom.errors import IntercomNotFoundError
 from tap_intercom.fetch import ordered_map
 from tap_intercom.progress import Progress
@@ -27,6 +28,7 @@ from tap_intercom.timestamps import to_iso, to_seconds
 from tap_intercom.windows import Window
 
 if TYPE_CHECKING:
+    from singer_sdk.helpers._batch import BatchConfig
     from singer_sdk.helpers.types import Context, Record
 
 logger = logging.getLogger("tap-intercom")
@@ -44,7 +46,15 @@ class ConversationsStream(IntercomStream):
     primary_keys = ("conversation_id",)
     replication_key = "updated_at"
     is_sorted = True  # searched with sort updated_at ascending
-    serves_conversation_ids = True
+    searched = True
+    targeted_by = "conversation_ids"
+
+    @override
+    def get_batch_config(self, config: Mapping[str, Any]) -> BatchConfig | None:
+        # Always RECORD messages, even with `batch_config`: parts and tags are written right
+        # after their conversation (docs/architecture.md, "Record order"), which a batch file
+        # written later would break.
+        return None
 
     @override
     def generate_child_contexts(
@@ -56,7 +66,7 @@ class ConversationsStream(IntercomStream):
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         children = ChildWriter(list(self.child_streams), self.runtime.progress)
-        refs = self._listed_refs() if self.runtime.settings.conversation_ids else self._changed()
+        refs = self._listed_refs() if self.targeted_ids else self._changed()
         for ref, detail in ordered_map(self._fetch, refs, self.runtime.gate):
             if detail is not None:
                 self.search_position = to_iso(ref.updated_at)
@@ -69,13 +79,6 @@ class ConversationsStream(IntercomStream):
                 self.runtime.progress.conversation_done()
             if ref.closes_page:
                 self.checkpoint()
-
-    @override
-    def _increment_stream_state(
-        self, latest_record: Record, *, context: Context | None = None
-    ) -> None:
-        if not self.runtime.settings.conversation_ids:  # a hand-picked set is no window
-            super()._increment_stream_state(latest_record, context=context)
 
     def _changed(self) -> Iterator[ConversationRef]:
         settings = self.runtime.settings
@@ -99,7 +102,7 @@ class ConversationsStream(IntercomStream):
             yield ConversationRef(str(item["id"]), listed_at, index == len(page.items) - 1)
 
     def _listed_refs(self) -> Iterator[ConversationRef]:
-        ids = self.runtime.settings.conversation_ids
+        ids = self.targeted_ids
         self.runtime.progress.conversations_total = len(ids)
         for conversation_id in ids:
             yield ConversationRef(conversation_id, updated_at=None, closes_page=False)
@@ -155,7 +158,7 @@ class ConversationPartsStream(IntercomStream):
     name = "conversation_parts"
     primary_keys = ("message_id",)
     parent_stream_type = ConversationsStream
-    serves_conversation_ids = True
+    targeted_by = "conversation_ids"
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         return ()
@@ -167,14 +170,14 @@ class ConversationTagsStream(IntercomStream):
     name = "conversation_tags"
     primary_keys = ("conversation_id", "tag_id")
     parent_stream_type = ConversationsStream
-    serves_conversation_ids = True
+    targeted_by = "conversation_ids"
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         return ()
 
 
 class DeletedConversationsStream(IntercomStream):
-    """`GET /conversations/deleted` (2.16 only, page numbers, at most 60 per page: spec L13521)."""
+    """`GET /conversations/deleted` (2.16 only), newest first: see deleted.py."""
 
     name = "deleted_conversations"
     primary_keys = ("conversation_id",)
@@ -184,18 +187,9 @@ class DeletedConversationsStream(IntercomStream):
         if self.runtime.settings.api_version != "2.16":
             logger.info("deleted_conversations needs api_version 2.16; skipped")
             return
-        window = self.window()
-        page = 1
-        while True:
-            response = self.runtime.client.get(
-                "/conversations/deleted", {"page": page, "per_page": 60, "order": "asc"}
-            )
-            for item in response.get("conversations") or []:
-                record = records.deleted_conversation(item)
-                if window.lower is None or int(item["deleted_at"]) >= window.lower:
-                    yield record
-            self.checkpoint()
-            total_pages = (response.get("pages") or {}).get("total_pages") or 0
-            if page >= total_pages or not response.get("conversations"):
-                return
-            page += 1
+        lower = self.window().lower
+        for item in deleted_since(self.runtime.client, lower):
+            if lower is None or deleted_second(item) >= lower:
+                yield records.deleted_conversation(item)
+        # Newest first, the bookmark may move only once the list is read down to the window.
+        self.checkpoint()

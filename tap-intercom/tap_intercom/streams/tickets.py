@@ -1,4 +1,6 @@
-"""Tickets, from `POST /tickets/search` (second-precise, like conversations: fact sheet §4).
+"""Tickets, from `POST /tickets/search`: second-precise, like conversations.
+
+See docs/intercom-api.md#search-precision.
 
 Search results carry `ticket_parts` in Intercom's example; when they do not, the ticket is fetched
 with `GET /tickets/{id}` (parts included, at most 500), in parallel.
@@ -9,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from tap_intercom import records
+from tap_intercom import records, targeted
 from tap_intercom.errors import IntercomNotFoundError
 from tap_intercom.fetch import ordered_map
 from tap_intercom.search import keyset_pages
@@ -27,12 +29,19 @@ class TicketsStream(IntercomStream):
     primary_keys = ("ticket_id",)
     replication_key = "updated_at"
     is_sorted = True
+    searched = True
+    targeted_by = "ticket_ids"
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
+        gate = self.runtime.gate
+        if self.targeted_ids:
+            items = targeted.fetch_each(self.runtime.client, "ticket", self.targeted_ids, gate)
+            yield from (records.ticket(item) for item in items)
+            return
         found = ordered_map(
             self._with_parts,
             self._found(),
-            self.runtime.gate,
+            gate,
             needs_request=lambda ref: "ticket_parts" not in ref[0],
         )
         for (listed, closes_page), ticket in found:

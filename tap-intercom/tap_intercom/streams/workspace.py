@@ -11,19 +11,36 @@ from tap_intercom.streams.base import IntercomStream
 
 if TYPE_CHECKING:
     from singer_sdk.helpers.types import Context
+    from singer_sdk.tap_base import Tap
 
 
-class ListStream(IntercomStream):
-    """One unpaginated `GET` whose list sits under `list_key` (fact sheet §2, "None")."""
+class WholeStream(IntercomStream):
+    """A stream read whole every run: it sends ACTIVATE_VERSION, so that the target removes
+    (or marks deleted) what Intercom no longer lists. Not in a run of chosen
+    `conversation_ids`, which reads none of it. Its catalog entry says so
+    (`forced-replication-method: FULL_TABLE`), so that `apply-schema` creates the version
+    columns a first sync would."""
+
+    def __init__(self, tap: Tap) -> None:
+        super().__init__(tap)
+        self.forced_replication_method = "FULL_TABLE"
+
+    @property
+    def emit_activate_version_messages(self) -> bool:
+        return not self.runtime.settings.conversation_ids
+
+
+class ListStream(WholeStream):
+    """One unpaginated `GET` whose list sits under `list_key` (docs/intercom-api.md#pagination)."""
 
     path: str
     list_key: str
 
     def early_requests(self) -> list[Request]:
-        return [request_key(self.path)]
+        return [request_key(self.path, list_keys=(self.list_key,))]
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        response = self.runtime.early.get(self.path)
+        response = self.runtime.early.get(self.path, list_keys=(self.list_key,))
         for item in response.get(self.list_key) or []:
             yield self.to_record(item)
 
@@ -58,7 +75,7 @@ class SegmentsStream(ListStream):
     path, list_key = "/segments", "segments"
 
 
-class DataAttributesStream(IntercomStream):
+class DataAttributesStream(WholeStream):
     """Contact and company attributes (`GET /data_attributes?model=...`, spec L14654)."""
 
     name = "data_attributes"
@@ -66,10 +83,10 @@ class DataAttributesStream(IntercomStream):
     models = ("contact", "company")
 
     def early_requests(self) -> list[Request]:
-        return [request_key("/data_attributes", {"model": model}) for model in self.models]
+        return [request_key("/data_attributes", {"model": m}, ("data",)) for m in self.models]
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         for model in self.models:
-            response = self.runtime.early.get("/data_attributes", {"model": model})
+            response = self.runtime.early.get("/data_attributes", {"model": model}, ("data",))
             for item in response.get("data") or []:
                 yield records.data_attribute({"model": model, **item})

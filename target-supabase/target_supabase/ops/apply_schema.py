@@ -12,23 +12,31 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from target_supabase.catalog import ensure_table
-from target_supabase.connection import Database
-from target_supabase.ddl import (
-    StreamShape,
-    TableSpec,
-    preamble_statements,
-    stream_table_spec,
-    support_table_specs,
-    trigger_function_exists,
-)
+from target_supabase.db.catalog import ensure_table
+from target_supabase.db.connection import Database
+from target_supabase.db.ddl import lock_schema_changes, preamble_statements, trigger_function_exists
 from target_supabase.schema_sql import render_schema_sql
 from target_supabase.settings import LoadSettings
+from target_supabase.tables.support_tables import table_specs
+from target_supabase.tables.table_spec import StreamShape, TableSpec
 
 CATALOG_HELP = "pass --catalog FILE (from `tap-intercom --discover`) or --tap PATH"
+# The Supabase CLI's layout: `supabase migration new <name>` writes
+# supabase/migrations/<UTC timestamp, YYYYMMDDHHMMSS>_<name>.sql, and `supabase db push` applies
+# the files the database has not recorded yet, in name order
+# (https://supabase.com/docs/guides/deployment/database-migrations).
+MIGRATIONS_FOLDER = Path("supabase") / "migrations"
+MIGRATION_NAME = "intercom"
+MIGRATION_HEADER = """\
+-- Every table, index, trigger and RLS setting target-supabase creates for the tap's streams,
+-- written by `target-supabase-ops apply-schema --migration` for the settings it was given.
+-- Apply it with `supabase db push`. Safe to apply over existing tables: it only creates what is
+-- missing (a sync upgrades existing tables itself).
+"""
 
 
 def read_catalog(path: str) -> dict[str, Any]:
@@ -63,14 +71,22 @@ def render_sql(catalog: Mapping[str, Any], config: Mapping[str, Any]) -> str:
     return render_schema_sql(catalog["streams"], config)
 
 
-def table_specs(catalog: Mapping[str, Any], settings: LoadSettings) -> list[TableSpec]:
-    """The target's own tables, then one per stream (soft-delete streams have none), in the
-    order `render_schema_sql` lists them."""
+def write_migration(
+    sql_text: str, folder: Path = MIGRATIONS_FOLDER, now: datetime | None = None
+) -> Path:
+    """Write the SQL as a new Supabase CLI migration; its path. Never overwrites a file."""
+    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    path = folder / f"{moment:%Y%m%d%H%M%S}_{MIGRATION_NAME}.sql"
+    folder.mkdir(parents=True, exist_ok=True)
+    with path.open("x") as migration:  # an existing file raises FileExistsError (an OSError)
+        migration.write(MIGRATION_HEADER + sql_text)
+    return path
+
+
+def catalog_table_specs(catalog: Mapping[str, Any], settings: LoadSettings) -> list[TableSpec]:
+    """The tables of the catalog's streams, in the order `render_schema_sql` lists them."""
     shapes = [StreamShape.from_catalog_entry(entry) for entry in catalog["streams"]]
-    streams = [
-        stream_table_spec(s, settings) for s in shapes if s.name not in settings.soft_deletes
-    ]
-    return [*support_table_specs(settings), *streams]
+    return table_specs(shapes, settings)
 
 
 def apply(catalog: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
@@ -79,9 +95,10 @@ def apply(catalog: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
     database = Database(config)
     try:
         with database.transaction(what="creating the schema") as cur:
+            lock_schema_changes(cur, settings)
             for statement in preamble_statements(settings, trigger_function_exists(cur, settings)):
                 cur.execute(statement)
-        specs = table_specs(catalog, settings)
+        specs = catalog_table_specs(catalog, settings)
         for spec in specs:
             ensure_table(database, spec, settings)
     finally:

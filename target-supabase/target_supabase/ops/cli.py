@@ -5,14 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import psycopg2
 
-from target_supabase.connection import DatabaseError
-from target_supabase.ddl import SchemaEvolutionError
+from target_supabase.config import load_config
+from target_supabase.db.connection import DatabaseError
+from target_supabase.db.ddl import SchemaEvolutionError
 from target_supabase.ops import apply_schema, database, db_check, status
-from target_supabase.ops.config import load_config
 from target_supabase.ops.results import print_report
+from target_supabase.target import TargetSupabase
 
 CONFIG_HELP = "a JSON config file, or ENV for TARGET_SUPABASE_* variables (repeatable)"
 
@@ -39,8 +41,18 @@ def build_parser() -> argparse.ArgumentParser:
         default="tap-intercom",
         help="without --catalog, run this tap's --discover (default: tap-intercom on PATH)",
     )
-    schema_command.add_argument(
+    output = schema_command.add_mutually_exclusive_group()
+    output.add_argument(
         "--print-sql", action="store_true", help="print the SQL instead of running it"
+    )
+    output.add_argument(
+        "--migration",
+        nargs="?",
+        const=str(apply_schema.MIGRATIONS_FOLDER),
+        metavar="FOLDER",
+        help="write the SQL as a Supabase CLI migration, FOLDER/<timestamp>_intercom.sql "
+        "(default folder: supabase/migrations), instead of running it; `supabase db push` "
+        "applies it",
     )
     return parser
 
@@ -62,6 +74,12 @@ def run_apply_schema(config: dict, args: argparse.Namespace) -> int:
     if args.print_sql:
         print(apply_schema.render_sql(catalog, config), end="")
         return 0
+    if args.migration:
+        path = apply_schema.write_migration(
+            apply_schema.render_sql(catalog, config), Path(args.migration)
+        )
+        print(f"Wrote {path}: apply it with `supabase db push`.")
+        return 0
     tables = apply_schema.apply(catalog, config)
     schema = config.get("schema") or "public"
     print(f"Applied the schema to {database.describe(config)}, schema {schema!r}:")
@@ -70,10 +88,10 @@ def run_apply_schema(config: dict, args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    config, errors = load_config(args.config or ["ENV"])
+    config, errors = load_config(TargetSupabase, args.config or ["ENV"])
     if errors and args.command == "check":
         return print_report("Database", db_check.check_settings(config, errors))
-    printing_only = args.command == "apply-schema" and args.print_sql
+    printing_only = args.command == "apply-schema" and (args.print_sql or args.migration)
     if errors and not printing_only:
         for error in errors:
             print(f"target-supabase-ops {args.command}: {error}", file=sys.stderr)

@@ -7,7 +7,7 @@ from typing import Any
 
 import psycopg2
 
-from target_supabase import connection
+from target_supabase.db import connection
 
 CONNECT_TIMEOUT_SECONDS = 10
 APPLICATION_NAME = "target-supabase-ops"

@@ -1,4 +1,10 @@
-"""The lines of a `check` report: what was checked, how it went, and what to do about it."""
+"""The lines of a `check` report: what was checked, how it went, and what to do about it.
+
+tap-intercom has the same type in tap_intercom/check_results.py: the two are separate
+distributions (docs/architecture.md, "One place per fact"), and
+tests/architecture/test_shared_facts.py keeps
+the copies in agreement.
+"""
 
 from __future__ import annotations
 

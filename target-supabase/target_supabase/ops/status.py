@@ -9,8 +9,9 @@ from typing import Any
 
 from psycopg2 import sql
 
-from target_supabase.names import support_table_name
+from target_supabase.log_safety import escape_controls
 from target_supabase.ops import database
+from target_supabase.tables.names import support_table_name
 
 COLUMNS = (
     "sync_type",
@@ -49,7 +50,14 @@ def sync_log_table(config: Mapping[str, Any]) -> tuple[str, str]:
 def fetch_syncs(config: Mapping[str, Any], limit: int) -> list[dict[str, Any]] | None:
     """The last `limit` runs, newest first; None when there is no sync log table yet."""
     schema, table = sync_log_table(config)
-    query = sql.SQL("SELECT {} FROM {}.{} ORDER BY started_at DESC LIMIT %s").format(
+    # Read through to_jsonb: a table from before the column existed (the next sync adds it)
+    # answers null instead of failing. The tap's start, from the `sync` marker of the state the
+    # run ended with, is when the run began: the target starts later and may take a second.
+    query = sql.SQL(
+        "SELECT {}, to_jsonb(log) -> 'skipped_streams', "
+        "to_jsonb(log) #>> '{{state,sync,started_at}}' FROM {}.{} AS log "
+        "ORDER BY started_at DESC LIMIT %s"
+    ).format(
         sql.SQL(", ").join(map(sql.Identifier, COLUMNS)),
         sql.Identifier(schema),
         sql.Identifier(table),
@@ -59,7 +67,8 @@ def fetch_syncs(config: Mapping[str, Any], limit: int) -> list[dict[str, Any]] |
         if (cur.fetchone() or (None,))[0] is None:
             return None
         cur.execute(query, (limit,))
-        return [dict(zip(COLUMNS, row, strict=True)) for row in cur.fetchall()]
+        names = (*COLUMNS, "skipped_streams", "tap_started_at")
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
 def format_row(sync: Mapping[str, Any]) -> tuple[str, ...]:
@@ -68,14 +77,19 @@ def format_row(sync: Mapping[str, Any]) -> tuple[str, ...]:
         str(sync["sync_type"] or "?"),
         str(sync["status"] or "?"),
         format_time(sync["started_at"]),
-        format_duration(sync["started_at"], sync["completed_at"], sync["status"]),
+        format_duration(run_start(sync), sync["completed_at"], sync["status"]),
         format_count(sync["conversations_synced"]),
         format_count(sync["messages_synced"]),
         format_count(sync["users_synced"]),
         format_count(sum(int(count) for count in records.values())),
         format_count(sync["rejected_records"]),
-        shorten(sync["error_message"] or ""),
+        shorten(sync["error_message"] or skipped_note(sync.get("skipped_streams"))),
     )
+
+
+def skipped_note(skipped: Mapping[str, str] | None) -> str:
+    """A `partial` run's streams the tap skipped (their reasons are in the sync log row)."""
+    return f"skipped {', '.join(sorted(skipped))}" if skipped else ""
 
 
 def format_time(moment: datetime | None) -> str:
@@ -84,10 +98,26 @@ def format_time(moment: datetime | None) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
 
 
+def run_start(sync: Mapping[str, Any]) -> datetime | None:
+    """The earlier of the target's start and the tap's (its `sync` marker), when known."""
+    started: datetime | None = sync["started_at"]
+    try:
+        tap_started = datetime.fromisoformat(str(sync.get("tap_started_at")))
+    except ValueError:
+        return started
+    if tap_started.tzinfo is None or started is None:
+        return started
+    return min(started, tap_started)
+
+
 def format_duration(started: datetime | None, completed: datetime | None, status: str) -> str:
+    """`4.2s` under a minute (a demo run takes seconds), `0:12:05` above."""
     if started is None or completed is None:
         return "running" if status == "running" else "-"
-    return str(timedelta(seconds=round((completed - started).total_seconds())))
+    seconds = max((completed - started).total_seconds(), 0.0)
+    if seconds < 60:
+        return f"{seconds:.1f}s"
+    return str(timedelta(seconds=round(seconds)))
 
 
 def format_count(value: int | None) -> str:
@@ -116,4 +146,5 @@ def render_status(config: Mapping[str, Any], limit: int) -> str:
         return f"No syncs yet: {schema}.{table} is empty. Run a sync first."
     runs = f"{len(syncs)} syncs" if len(syncs) != 1 else "sync"
     title = f"Last {runs} from {schema}.{table} (newest first):"
-    return title + "\n" + render_table(HEADERS, [format_row(sync) for sync in syncs])
+    # Error messages and sync types come from data: no raw terminal escapes on the screen.
+    return escape_controls(title + "\n" + render_table(HEADERS, [format_row(s) for s in syncs]))

@@ -1,0 +1,1 @@
+"""Acceptance suite: the tap against an independent fake of the real Intercom."""

@@ -1,0 +1,1 @@
+"""Hostile-input cases for the target, one module per kind of input."""

@@ -1,0 +1,1 @@
+"""Receiver for Intercom webhooks: see docs/webhooks.md."""
