@@ -498,8 +498,7 @@ def bench_section() -> str:
     sweep_start, sweep_end = BENCH_SWEEP_SUMMARY_MARKERS
     if sweep_start in text:
         sweep = text.split(sweep_start, 1)[1].split(sweep_end, 1)[0].strip()
-        section += "\n\nLatency sweep and whole workspace (`bash bench/sweep.sh`; issue 14's "
-        section += "goals):\n\n" + sweep
+        section += "\n\nLatency sweep and whole workspace (`bash bench/sweep.sh`):\n\n" + sweep
     return section
 
 

@@ -1,4 +1,4 @@
-"""A tiny run of issue 14's sweep (bench/sweep.sh) so it cannot rot: tiny sizes, no timing
+"""A tiny run of the latency sweep (bench/sweep.sh) so it cannot rot: tiny sizes, no timing
 asserted; and its block of RESULTS.md survives a run of bench/run.sh."""
 
 from __future__ import annotations
