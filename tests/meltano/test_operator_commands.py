@@ -10,10 +10,11 @@ from urllib.parse import urlsplit
 
 import psycopg2
 import pytest
+from db_helpers import tables as table_names
 from e2e.tables import count_rows
 from intercom_sandbox.fake import FakeIntercom
 from intercom_sandbox.postgres import LocalPostgres
-from ops.structure import describe_structure, table_names
+from ops.structure import describe_structure
 
 from meltano.project import REPO_ROOT, TOKEN, MeltanoProject
 
