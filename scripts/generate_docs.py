@@ -41,6 +41,7 @@ TABLES_MARKERS = ("<!-- tables:start -->", "<!-- tables:end -->")
 TYPES_MARKERS = ("<!-- types:start -->", "<!-- types:end -->")
 BENCH_MARKERS = ("<!-- bench:start -->", "<!-- bench:end -->")
 BENCH_SUMMARY_MARKERS = ("<!-- summary:start -->", "<!-- summary:end -->")
+BENCH_SWEEP_SUMMARY_MARKERS = ("<!-- sweep-summary:start -->", "<!-- sweep-summary:end -->")
 BENCH_RESULTS = REPO_ROOT / "bench" / "RESULTS.md"
 COLUMN_ORIGINS = REPO_ROOT / "docs" / "column_origins.yml"
 SQL_HEADER = """\
@@ -490,10 +491,15 @@ def bench_section() -> str:
     if start not in text:
         return "bench/RESULTS.md has no summary: run `bash bench/run.sh` again."
     summary = text.split(start, 1)[1].split(end, 1)[0].strip()
-    return (
+    section = (
         "Copied from [bench/RESULTS.md](bench/RESULTS.md) by `scripts/generate_docs.py`; "
         "[bench/README.md](bench/README.md) says how each number is measured.\n\n" + summary
     )
+    sweep_start, sweep_end = BENCH_SWEEP_SUMMARY_MARKERS
+    if sweep_start in text:
+        sweep = text.split(sweep_start, 1)[1].split(sweep_end, 1)[0].strip()
+        section += "\n\nLatency sweep and whole workspace (`bash bench/sweep.sh`):\n\n" + sweep
+    return section
 
 
 def expected_files() -> dict[Path, str]:

@@ -22,6 +22,7 @@ from intercom_bench.machine import describe_machine, load_average
 from intercom_bench.report import BenchResults, FileInfo, render
 from intercom_bench.settings import PARTS, Settings, with_issue_sizes
 from intercom_bench.singer_file import SingerFile, singer_file_path, write_singer_file
+from intercom_bench.sweep_report import sweep_block
 from intercom_bench.tools import BENCH_DIR, DEFAULT_WORK_DIR, Tools, code_state, versions
 
 
@@ -219,12 +220,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     results.finished_at = utc_now()
     results.machine["load average at end (1/5/15 min)"] = load_average()
     results.notes.extend(standard_notes(settings, tools))
-    # The freshness section (bench/freshness.sh) is measured apart: kept as it is.
+    # The freshness section (bench/freshness.sh) and the sweep (bench/sweep.sh) are measured
+    # apart: both kept as they are.
     previous = args.results.read_text() if args.results.exists() else ""
     freshness = kept_section(previous)
     rendered = render(results)
     if freshness is not None:
         rendered = replace_section(rendered, freshness)
+    kept = sweep_block(previous)
+    rendered += f"\n{kept}\n" if kept else ""
     args.results.write_text(redact(rendered, bench.secrets))
     raw = args.results.with_suffix(".json")
     raw.write_text(redact(json.dumps(raw_results(results), indent=1, default=str), bench.secrets))

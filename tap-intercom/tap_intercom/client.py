@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from requests.adapters import HTTPAdapter
 
 from tap_intercom.availability import Availability
 from tap_intercom.clock import SYSTEM_CLOCK, Clock
+from tap_intercom.concurrency import AdaptiveConcurrency
 from tap_intercom.errors import (
     IntercomAuthError,
     IntercomNotFoundError,
@@ -66,7 +68,11 @@ class IntercomClient:
     """Thread-safe: many workers may call `request` at the same time."""
 
     def __init__(
-        self, settings: ClientSettings, budget: RateBudget, clock: Clock = SYSTEM_CLOCK
+        self,
+        settings: ClientSettings,
+        budget: RateBudget,
+        clock: Clock = SYSTEM_CLOCK,
+        concurrency: AdaptiveConcurrency | None = None,
     ) -> None:
         self._base_url = settings.base_url.rstrip("/")
         self._secrets = spellings(settings.access_token)
@@ -75,6 +81,8 @@ class IntercomClient:
         self._clock = clock
         self._random = random.Random()
         self.budget = budget
+        # Told every request's latency and outcome; decides how many run at once (gate.py).
+        self.concurrency = concurrency or AdaptiveConcurrency(settings.pool_size)
         self.availability = Availability(clock, settings.retry.total_seconds)
         # Called while a retry waits (the progress display refreshes itself).
         self.on_wait: Callable[[], None] = lambda: None
@@ -202,16 +210,19 @@ class IntercomClient:
     ) -> requests.Response | None:
         """The response, or None after a 429 (the budget then waits for the reset)."""
         self.budget.acquire()
+        sent = time.monotonic()
         try:
             response = self._session.request(
                 method, self._base_url + path, params=params, json=body, timeout=self._timeout
             )
         except requests.RequestException as error:
             self.budget.release(None)
+            self.concurrency.observe(time.monotonic() - sent, None, None)
             msg = f"{type(error).__name__} talking to Intercom"
             raise RetriableError(msg, status=None, request_id=None) from None
         throttled = response.status_code == 429
         self.budget.release(response.headers, throttled=throttled)
+        self.concurrency.observe(time.monotonic() - sent, response.status_code, response.headers)
         if throttled:
             logger.info("Rate limited on %s %s; waiting for the reset", method, path)
             return None

@@ -25,12 +25,21 @@ COMPANIES_PER_PAGE = 50  # the listCompaniesForAContact example's page size (spe
 NOTES_PER_PAGE = 50  # the listNotes example's page size (spec L7280); the SDK's default is 15
 
 
+def incomplete(contact: dict[str, Any]) -> bool:
+    """True when Intercom embedded only some of the contact's tags or companies."""
+    return any(_has_more(contact.get(key)) for key in ("tags", "companies"))
+
+
+def _has_more(embedded: Any) -> bool:
+    return isinstance(embedded, dict) and bool(embedded.get("has_more"))
+
+
 def complete(client: IntercomClient, contact: dict[str, Any]) -> dict[str, Any]:
     """The contact, with every tag and company embedded when Intercom embedded only some."""
     fetchers = {"tags": _all_tags, "companies": _all_companies, "notes": _all_notes}
     for key, fetch in fetchers.items():
         embedded = contact.get(key)
-        if not (isinstance(embedded, dict) and embedded.get("has_more")):
+        if not isinstance(embedded, dict) or not _has_more(embedded):
             continue
         try:
             items = list(fetch(client, str(contact["id"])))

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from tap_intercom.availability import Availability
+from tap_intercom.concurrency import AdaptiveConcurrency
 from tap_intercom.ratelimit import BudgetStats
 
 _LIVE_INTERVAL = 0.5
@@ -26,11 +27,13 @@ class Progress:
     def __init__(
         self,
         budget_stats: BudgetStats,
+        concurrency: AdaptiveConcurrency | None = None,
         stream: TextIO | None = None,
         clock: Callable[[], float] = time.monotonic,
         availability: Availability | None = None,
     ) -> None:
         self._stats = budget_stats
+        self._concurrency = concurrency
         self._availability = availability
         self._lock = threading.Lock()
         self._out = stream or sys.stderr
@@ -57,6 +60,8 @@ class Progress:
         if self._live:
             self._out.write("\n")
         logger.info("Finished: %s", self.summary())
+        if self._concurrency is not None:
+            logger.info("Concurrency: %s", self._concurrency.report().describe())
 
     def summary(self) -> str:
         elapsed = max(self._clock() - self._started, 1e-6)
@@ -65,10 +70,16 @@ class Progress:
             f"conversations {self.conversations}{total}, records {self.records} "
             f"({self.records / elapsed:.0f}/s), requests {self._stats.requests} "
             f"({self._stats.requests / elapsed:.1f}/s), rate-limit waits {self._stats.waits}, "
-            f"429s {self._stats.throttled}"
+            f"429s {self._stats.throttled}{self._concurrency_note()}"
         )
         outage = self._availability.describe() if self._availability else None
         return f"{summary}; {outage}" if outage else summary
+
+    def _concurrency_note(self) -> str:
+        if self._concurrency is None:
+            return ""
+        report = self._concurrency.report()
+        return f", in flight up to {report.limit} (peak {report.peak})"
 
     def _maybe_show(self) -> None:
         now = self._clock()

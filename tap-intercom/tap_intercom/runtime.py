@@ -9,6 +9,9 @@ from typing import Any
 
 from tap_intercom.client import ClientSettings, IntercomClient
 from tap_intercom.clock import SYSTEM_CLOCK, Clock
+from tap_intercom.concurrency import AdaptiveConcurrency
+from tap_intercom.early_lists import EarlyResponses
+from tap_intercom.gate import InFlightGate
 from tap_intercom.progress import Progress
 from tap_intercom.ratelimit import RateBudget
 from tap_intercom.retry import RetryPolicy
@@ -23,6 +26,8 @@ class Runtime:
     settings: Settings
     client: IntercomClient
     progress: Progress
+    gate: InFlightGate  # every parallel fetch of every stream passes it (fetch.py)
+    early: EarlyResponses  # the small lists, asked for when the run starts (early_lists.py)
     clock: Clock = SYSTEM_CLOCK
     started_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex)
@@ -39,14 +44,21 @@ def build_runtime(
     """`clock` times every wait (retries, rate limits, a held scroll): tests pass a virtual one.
     `budget`: a rate budget shared with other runs of the same process (the webhook receiver's
     one run per batch), instead of one of this run's own."""
-    client = build_client(settings, clock, budget)
-    progress = Progress(client.budget.stats, availability=client.availability, clock=clock.time)
+    concurrency = AdaptiveConcurrency(settings.max_workers, settings.max_requests_per_minute)
+    client = build_client(settings, clock, budget, concurrency)
+    progress = Progress(
+        client.budget.stats, concurrency, availability=client.availability, clock=clock.time
+    )
     client.on_wait = progress.refresh
-    return Runtime(settings, client, progress, clock)
+    gate = InFlightGate(concurrency)
+    return Runtime(settings, client, progress, gate, EarlyResponses(client), clock)
 
 
 def build_client(
-    settings: Settings, clock: Clock = SYSTEM_CLOCK, budget: RateBudget | None = None
+    settings: Settings,
+    clock: Clock = SYSTEM_CLOCK,
+    budget: RateBudget | None = None,
+    concurrency: AdaptiveConcurrency | None = None,
 ) -> IntercomClient:
     if budget is None:
         budget = new_budget(settings, clock)
@@ -55,10 +67,10 @@ def build_client(
         access_token=settings.access_token,
         api_version=settings.api_version,
         timeout=settings.request_timeout,
-        pool_size=settings.max_workers + 2,
+        pool_size=settings.max_workers + 2,  # the workers and the thread walking search pages
         retry=RetryPolicy(total_seconds=settings.outage_retry_seconds),
     )
-    return IntercomClient(client_settings, budget, clock)
+    return IntercomClient(client_settings, budget, clock, concurrency)
 
 
 def new_budget(settings: Settings, clock: Clock = SYSTEM_CLOCK) -> RateBudget:

@@ -16,6 +16,7 @@ from tap_intercom.timestamps import epoch
 API_VERSIONS = ["2.14", "2.15", "2.16"]
 # "the max amount for any API is 150" (pagination docs: docs/intercom-api.md#pagination)
 MAX_PAGE_SIZE = 150
+MAX_WORKERS = 256
 SEARCH_DELAY_MINUTES = 10
 
 CONFIG_SCHEMA = th.PropertiesList(
@@ -113,17 +114,17 @@ CONFIG_SCHEMA = th.PropertiesList(
         title="Ticket ids",
         description="Sync only these tickets (GET /tickets/{id}), with any of the id lists given.",
     ),
-    # 16 workers at 250 ms per request make ~64 requests/s (~3,800/min): under 40% of a private
-    # app's 10,000/min (../shared/docs/intercom-api.md, rate limits). The shared budget paces
-    # whatever the count, so more workers only help while the limit has headroom.
+    # The tap keeps rate x latency requests in flight (concurrency.py): a 10,000/min app at
+    # 1,000 ms needs ~167 in flight, 210 with the headroom. The setting only bounds that.
     th.Property(
         "max_workers",
         th.IntegerType,
-        default=16,
+        default=MAX_WORKERS,
         title="Max workers",
         description=(
-            "Conversation details fetched in parallel. Requests are paced by one shared "
-            "rate-limit budget, whatever the number of workers."
+            "Upper bound on requests in flight at once. The tap chooses how many by itself, "
+            "from the rate limit Intercom reports and the measured latency; lower this to be "
+            "gentle with a quota shared with other apps."
         ),
     ),
     th.Property(
@@ -258,7 +259,7 @@ def config_errors(config: Mapping[str, Any]) -> list[str]:
 
 
 _RANGES = (
-    ("max_workers", 1, 64),
+    ("max_workers", 1, MAX_WORKERS),
     ("page_size", 1, MAX_PAGE_SIZE),
     ("lookback_minutes", 0, 60 * 24 * 30),
     ("search_delay_minutes", 0, 60 * 24),
@@ -293,7 +294,7 @@ def parse_settings(config: Mapping[str, Any]) -> Settings:
         lookback_seconds=int(config.get("lookback_minutes", 5)) * 60,
         search_delay_seconds=int(config.get("search_delay_minutes", SEARCH_DELAY_MINUTES)) * 60,
         conversation_ids=_ids(config, "conversation_ids"),
-        max_workers=int(config.get("max_workers", 16)),
+        max_workers=int(config.get("max_workers", MAX_WORKERS)),
         page_size=int(config.get("page_size", MAX_PAGE_SIZE)),
         max_requests_per_minute=config.get("max_requests_per_minute"),
         request_timeout=float(config.get("request_timeout", 60)),

@@ -11,6 +11,7 @@ from typing_extensions import override
 
 from tap_intercom.clock import SYSTEM_CLOCK, Clock
 from tap_intercom.config import env_config
+from tap_intercom.early_lists import Request
 from tap_intercom.quiet_logs import quiet_sdk_boilerplate
 from tap_intercom.ratelimit import RateBudget
 from tap_intercom.runtime import Runtime, build_runtime, sync_marker, sync_type
@@ -29,6 +30,7 @@ from tap_intercom.streams.tickets import TicketsStream
 from tap_intercom.streams.workspace import (
     AdminsStream,
     DataAttributesStream,
+    ListStream,
     SegmentsStream,
     TagsStream,
     TeamsStream,
@@ -123,12 +125,25 @@ class TapIntercom(Tap):
         kind = sync_type(self.runtime.settings, getattr(self, "_input_state", {}))
         self._state_dict["sync"] = sync_marker(self.runtime, kind)
         try:
+            self.runtime.early.start(self._early_requests())
             super().sync_all()
         finally:
+            self.runtime.early.close()
             self.runtime.progress.finish()
             self.runtime.client.close()
         self._state_dict["sync"]["complete"] = True
         self.state_writer.write_state(self.state)
+
+    def _early_requests(self) -> list[Request]:
+        """The single requests of the selected small lists (early_lists.py)."""
+        if self.runtime.settings.targeted:  # only the objects listed run
+            return []
+        return [
+            request
+            for stream in self.streams.values()
+            if stream.selected and isinstance(stream, (ListStream, DataAttributesStream))
+            for request in stream.early_requests()
+        ]
 
 
 if __name__ == "__main__":

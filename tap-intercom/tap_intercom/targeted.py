@@ -15,6 +15,7 @@ from typing import Any
 from tap_intercom.client import IntercomClient
 from tap_intercom.errors import IntercomNotFoundError, IntercomRequestError
 from tap_intercom.fetch import ordered_map
+from tap_intercom.gate import InFlightGate
 
 logger = logging.getLogger("tap-intercom")
 
@@ -29,12 +30,12 @@ def fetch_each(
     client: IntercomClient,
     kind: str,
     ids: Sequence[str],
-    workers: int,
+    gate: InFlightGate,
     complete: Complete | None = None,
 ) -> Iterator[dict[str, Any]]:
     """`GET /contacts/{id}` (or the kind's path) for each id, in parallel under the client's
-    one rate budget, in the order given; `complete` adds what the object only links to (a
-    contact's tags...)."""
+    one rate budget and the run's adaptive limit (`gate`), in the order given; `complete` adds
+    what the object only links to (a contact's tags...)."""
 
     def fetch(object_id: str) -> dict[str, Any] | None:
         try:
@@ -50,6 +51,6 @@ def fetch_each(
             return None
         return complete(client, item) if complete is not None else item
 
-    for _, item in ordered_map(fetch, list(dict.fromkeys(ids)), workers):
+    for _, item in ordered_map(fetch, list(dict.fromkeys(ids)), gate):
         if item is not None:
             yield item

@@ -57,9 +57,10 @@ def test_an_outage_longer_than_the_setting_fails_clearly_and_the_next_run_resume
     real_intercom: Callable[..., RealIntercom], tmp_path: Path
 ) -> None:
     fake = real_intercom()
-    # Streams run in name order: conversations are read and committed, then data_attributes
-    # meets an incident that outlasts the 3-second setting.
-    fake.plan_outage(Outage(after=0, seconds=600, path_prefix="/data_attributes"))
+    # Streams run in name order: conversations are read and committed, then
+    # deleted_conversations meets an incident that outlasts the 3-second setting. (Not
+    # data_attributes: the small lists are asked for when the run starts, early_lists.py.)
+    fake.plan_outage(Outage(after=0, seconds=600, path_prefix="/conversations/deleted"))
     config = config_for(fake, outage_retry_minutes=0.05)
 
     failed = run_tap(tmp_path / "first", config, expect_success=False)
@@ -67,7 +68,7 @@ def test_an_outage_longer_than_the_setting_fails_clearly_and_the_next_run_resume
     assert failed.returncode != 0
     [error] = [line for line in failed.stderr.splitlines() if " ERROR " in line and "fail" in line]
     assert "Intercom request failed" in error
-    assert "GET /data_attributes" in error
+    assert "GET /conversations/deleted" in error
     assert "HTTP 50" in error
     assert "raise `outage_retry_minutes`" in error
     assert not any(state["sync"].get("complete") for state in failed.states)

@@ -83,8 +83,8 @@ class CompaniesStream(IntercomStream):
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         if self.targeted_ids:
-            workers = self.runtime.settings.max_workers
-            items = targeted.fetch_each(self.runtime.client, "company", self.targeted_ids, workers)
+            gate = self.runtime.gate
+            items = targeted.fetch_each(self.runtime.client, "company", self.targeted_ids, gate)
             yield from (records.company(item) for item in items)
             return
         window = self.window()

@@ -2,9 +2,9 @@
 
 `POST /conversations/search` lists what changed in the run's window, page by page;
 `GET /conversations/{id}` (the only place parts come from,
-docs/intercom-api.md#conversations-and-their-parts) is fetched for every
-conversation on a page by a pool of workers; records are written from this thread only: the
-conversation, then its parts and tags, and STATE once a whole page is written.
+docs/intercom-api.md#conversations-and-their-parts) is fetched for every conversation on a page by
+workers, as many at once as the adaptive limit allows (gate.py); records are written from this
+thread only: the conversation, then its parts and tags, and STATE once a whole page is written.
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ from tap_intercom.deleted import deleted_second, deleted_since
 from tap_intercom.errors import IntercomNotFoundError
 from tap_intercom.fetch import ordered_map
 from tap_intercom.progress import Progress
-from tap_intercom.search import keyset_pages
+from tap_intercom.search import SearchPage, keyset_pages
+from tap_intercom.search_lanes import laned_refs
 from tap_intercom.streams.base import IntercomStream
 from tap_intercom.timestamps import to_iso, to_seconds
+from tap_intercom.windows import Window
 
 if TYPE_CHECKING:
     from singer_sdk.helpers._batch import BatchConfig
@@ -65,8 +67,7 @@ class ConversationsStream(IntercomStream):
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
         children = ChildWriter(list(self.child_streams), self.runtime.progress)
         refs = self._listed_refs() if self.targeted_ids else self._changed()
-        workers = self.runtime.settings.max_workers
-        for ref, detail in ordered_map(self._fetch, refs, workers):
+        for ref, detail in ordered_map(self._fetch, refs, self.runtime.gate):
             if detail is not None:
                 self.search_position = to_iso(ref.updated_at)
                 record = _flag_truncation(records.conversation(detail))
@@ -83,19 +84,22 @@ class ConversationsStream(IntercomStream):
         settings = self.runtime.settings
         window = self.window()
         logger.info("conversations: updated_at window %s", window)
-        pages = keyset_pages(
-            self.runtime.client,
-            "/conversations/search",
-            "conversations",
-            window,
-            settings.page_size,
-        )
-        for number, page in enumerate(pages):
-            if number == 0:
-                self.runtime.progress.conversations_total = page.total_count
-            for index, item in enumerate(page.items):
-                listed_at = int(to_seconds(item["updated_at"]))
-                yield ConversationRef(str(item["id"]), listed_at, index == len(page.items) - 1)
+        client = self.runtime.client
+
+        def walk(part: Window) -> Iterator[SearchPage]:
+            path = "/conversations/search"
+            return keyset_pages(client, path, "conversations", part, settings.page_size)
+
+        return laned_refs(walk, window, self._page_refs, self._set_total)
+
+    def _set_total(self, total: int | None) -> None:
+        self.runtime.progress.conversations_total = total
+
+    @staticmethod
+    def _page_refs(_: Window, page: SearchPage) -> Iterator[ConversationRef]:
+        for index, item in enumerate(page.items):
+            listed_at = int(to_seconds(item["updated_at"]))
+            yield ConversationRef(str(item["id"]), listed_at, index == len(page.items) - 1)
 
     def _listed_refs(self) -> Iterator[ConversationRef]:
         ids = self.targeted_ids

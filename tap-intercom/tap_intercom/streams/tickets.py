@@ -33,12 +33,18 @@ class TicketsStream(IntercomStream):
     targeted_by = "ticket_ids"
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        workers = self.runtime.settings.max_workers
+        gate = self.runtime.gate
         if self.targeted_ids:
-            items = targeted.fetch_each(self.runtime.client, "ticket", self.targeted_ids, workers)
+            items = targeted.fetch_each(self.runtime.client, "ticket", self.targeted_ids, gate)
             yield from (records.ticket(item) for item in items)
             return
-        for (listed, closes_page), ticket in ordered_map(self._with_parts, self._found(), workers):
+        found = ordered_map(
+            self._with_parts,
+            self._found(),
+            gate,
+            needs_request=lambda ref: "ticket_parts" not in ref[0],
+        )
+        for (listed, closes_page), ticket in found:
             if ticket is not None:
                 self.search_position = to_iso(int(to_seconds(listed["updated_at"])))
                 yield records.ticket(ticket)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from tap_intercom import records
+from tap_intercom.early_lists import Request, request_key
 from tap_intercom.streams.base import IntercomStream
 
 if TYPE_CHECKING:
@@ -35,8 +36,11 @@ class ListStream(WholeStream):
     path: str
     list_key: str
 
+    def early_requests(self) -> list[Request]:
+        return [request_key(self.path, list_keys=(self.list_key,))]
+
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        response = self.runtime.client.get(self.path, list_keys=(self.list_key,))
+        response = self.runtime.early.get(self.path, list_keys=(self.list_key,))
         for item in response.get(self.list_key) or []:
             yield self.to_record(item)
 
@@ -76,11 +80,13 @@ class DataAttributesStream(WholeStream):
 
     name = "data_attributes"
     primary_keys = ("model", "name")
+    models = ("contact", "company")
+
+    def early_requests(self) -> list[Request]:
+        return [request_key("/data_attributes", {"model": m}, ("data",)) for m in self.models]
 
     def produce(self, context: Context | None) -> Iterable[dict[str, Any]]:
-        for model in ("contact", "company"):
-            response = self.runtime.client.get(
-                "/data_attributes", {"model": model}, list_keys=("data",)
-            )
+        for model in self.models:
+            response = self.runtime.early.get("/data_attributes", {"model": model}, ("data",))
             for item in response.get("data") or []:
                 yield records.data_attribute({"model": model, **item})
