@@ -48,6 +48,8 @@ def test_chosen_objects_are_fetched_whole_and_alone(
     assert [r["company_id"] for r in output.records["companies"]] == companies
     assert [r["ticket_id"] for r in output.records["tickets"]] == tickets
     assert output.states[-1]["sync"]["type"] == "objects"
+    # The whole lists (admins, tags...) are not read: no version may retire their rows.
+    assert not [m for m in output.messages if m["type"] == "ACTIVATE_VERSION"]
     bookmarks = output.states[-1]["bookmarks"]
     assert not any("replication_key_value" in b for b in bookmarks.values())
     # No search, no scroll, no listing: the objects and the linked contact's extra lists only.

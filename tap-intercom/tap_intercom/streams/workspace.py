@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
 class WholeStream(IntercomStream):
     """A stream read whole every run: it sends ACTIVATE_VERSION, so that the target removes
-    (or marks deleted) what Intercom no longer lists. Not in a run of chosen
-    `conversation_ids`, which reads none of it. Its catalog entry says so
+    (or marks deleted) what Intercom no longer lists. Not in a run of chosen objects
+    (`conversation_ids`, `contact_ids`...), which reads none of it. Its catalog entry says so
     (`forced-replication-method: FULL_TABLE`), so that `apply-schema` creates the version
     columns a first sync would."""
 
@@ -27,7 +27,10 @@ class WholeStream(IntercomStream):
 
     @property
     def emit_activate_version_messages(self) -> bool:
-        return not self.runtime.settings.conversation_ids
+        # A run of chosen objects (conversation_ids, contact_ids, company_ids, ticket_ids: every
+        # webhook batch) reads none of these lists: a version activated with no rows would
+        # retire every row of their tables.
+        return not self.runtime.settings.targeted
 
 
 class ListStream(WholeStream):
