@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from typing_extensions import override
@@ -31,6 +32,7 @@ from tap_intercom.errors import (
     IntercomRequestError,
     StreamUnavailableError,
 )
+from tap_intercom.snapshots import now_utc
 from tap_intercom.spool import Spool
 from tap_intercom.streams.base import IntercomStream
 from tap_intercom.timestamps import to_seconds
@@ -73,6 +75,7 @@ class CompaniesStream(IntercomStream):
     replication_key = "updated_at"
     is_sorted = False  # scroll order is not updated_at order: the bookmark moves at the end
     targeted_by = "company_ids"
+    _scroll_started: datetime | None = None  # when the scroll being read began
 
     @override
     def generate_child_contexts(
@@ -103,6 +106,9 @@ class CompaniesStream(IntercomStream):
         for number in range(1, MAX_SCROLLS + 1):
             spool.clear()
             company_ids.clear()
+            # A company created while this scroll runs may be missing from it: the snapshot
+            # judges only rows older than the scroll's start (minus the lookback).
+            self._scroll_started = now_utc()
             try:
                 self._scroll_into(window, spool, company_ids)
                 return
@@ -122,7 +128,7 @@ class CompaniesStream(IntercomStream):
         child = next((s for s in self.child_streams if s.name == "company_ids_snapshot"), None)
         if child is None or not child.selected:
             return
-        snapshot = child.begin()  # type: ignore[attr-defined]
+        snapshot = child.begin(self._scroll_started)  # type: ignore[attr-defined]
         if snapshot is not None:
             child.write_snapshot(sorted(company_ids), snapshot)  # type: ignore[attr-defined]
 

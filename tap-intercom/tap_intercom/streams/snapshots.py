@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from tap_intercom.settings import MAX_PAGE_SIZE
@@ -31,8 +31,10 @@ class SnapshotStream(IntercomStream):
 
     primary_keys = ()
 
-    def begin(self) -> Snapshot | None:
-        """A new snapshot when one is due this run, else None (and a log line saying when)."""
+    def begin(self, listing_started: datetime | None = None) -> Snapshot | None:
+        """A new snapshot when one is due this run, else None (and a log line saying when).
+        `listing_started`: when the listing began, if it began before this call (the companies
+        scroll is read whole before its snapshot is written)."""
         settings = self.runtime.settings
         now = now_utc()
         if not check_due(self.stream_state, settings.deletion_check_interval_hours, now):
@@ -47,7 +49,8 @@ class SnapshotStream(IntercomStream):
         # Objects changed within the lookback may be too new for the list (search and lists are
         # eventually consistent: "Contact Creation Delay", spec 2.16 L8728): rows updated since
         # `listed_from` are never marked from this snapshot.
-        return Snapshot(self.name, now - timedelta(seconds=settings.lookback_seconds))
+        started = listing_started or now
+        return Snapshot(self.name, started - timedelta(seconds=settings.lookback_seconds))
 
     def _write(self, record: dict[str, Any]) -> None:
         self._write_record_message(record)
