@@ -75,7 +75,8 @@ class SnapshotStream(IntercomStream):
 
 class ContactIdsSnapshotStream(SnapshotStream):
     """Every contact id from `GET /contacts`, with 2.16's merge history; written by the contacts
-    stream after its own records, so that the rows it judges are loaded first."""
+    stream after its own records. With `batch_config` those records come later, in the stream's
+    BATCH message: the snapshot then judges the rows of earlier runs only (`listed_from`)."""
 
     name = "contact_ids_snapshot"
     parent_stream_type = ContactsStream
