@@ -23,7 +23,7 @@ from target_supabase.db.refusals import load_isolating
 from target_supabase.encoding import JSON_NUL, NUL, RowEncoder, UnstorableValueError, dump_json
 from target_supabase.fresh_stack import on_fresh_stack
 from target_supabase.latest import LatestByKey
-from target_supabase.reader import NESTED_TOO_DEEP
+from target_supabase.reader import NESTED_TOO_DEEP, REPLACEMENT_CHARACTER
 from target_supabase.tables.names import column_names, fit_identifier, table_name
 from target_supabase.tables.table_spec import (
     DELETED_AT_COLUMN,
@@ -455,6 +455,13 @@ def key_problem(record: dict[str, Any], keys: Sequence[str]) -> str | None:
             return f"key property {key!r} is {'null' if key in record else 'missing'}"
         if value.__class__ is str and NUL in value:
             return f"key property {key!r} holds a NUL character, which PostgreSQL cannot store"
+        if value.__class__ is str and REPLACEMENT_CHARACTER in value:
+            # The reader turns half a UTF-16 pair into U+FFFD (reader.py): two keys that differ
+            # only there would become one row. Set aside, like a NUL, rather than merge them.
+            return (
+                f"key property {key!r} holds U+FFFD (half a UTF-16 pair, or a replacement "
+                "character sent as such): two different keys could become one"
+            )
     return None
 
 
